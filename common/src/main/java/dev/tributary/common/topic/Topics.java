@@ -1,0 +1,168 @@
+package dev.tributary.common.topic;
+
+/**
+ * MQTT topic names and topic filters: validation and matching, in the one place that the
+ * edge's topic tree, the ACL check and the Kafka mapping rules all use, so they agree exactly
+ * on {@code +}, {@code #} and {@code $}.
+ */
+public final class Topics {
+
+    /** MQTT strings are length-prefixed with two bytes [MQTT-1.5.3]. */
+    public static final int MAX_UTF8_LENGTH = 65_535;
+
+    private Topics() {
+    }
+
+    /**
+     * Why {@code name} cannot be a PUBLISH topic name, or {@code null} when it can.
+     * [MQTT-4.7.3-1] at least one character; [MQTT-3.3.2-2] no wildcard characters;
+     * [MQTT-1.5.3-2] no U+0000.
+     */
+    public static String nameProblem(String name, TopicLimits limits) {
+        if (name == null || name.isEmpty()) {
+            return "empty topic name";
+        }
+        String common = commonProblem(name, limits);
+        if (common != null) {
+            return common;
+        }
+        if (name.indexOf('+') >= 0 || name.indexOf('#') >= 0) {
+            return "wildcard in topic name";
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code filter} cannot be a subscription filter, or {@code null} when it can.
+     * [MQTT-4.7.1-2] {@code #} alone in the last level; [MQTT-4.7.1-3] {@code +} alone in its level.
+     */
+    public static String filterProblem(String filter, TopicLimits limits) {
+        if (filter == null || filter.isEmpty()) {
+            return "empty topic filter";
+        }
+        String common = commonProblem(filter, limits);
+        if (common != null) {
+            return common;
+        }
+        int length = filter.length();
+        for (int i = 0; i < length; i++) {
+            char c = filter.charAt(i);
+            if (c != '+' && c != '#') {
+                continue;
+            }
+            boolean aloneBefore = i == 0 || filter.charAt(i - 1) == '/';
+            boolean aloneAfter = i == length - 1 || filter.charAt(i + 1) == '/';
+            if (!aloneBefore || !aloneAfter) {
+                return "'" + c + "' must occupy a whole topic level";
+            }
+            if (c == '#' && i != length - 1) {
+                return "'#' must be the last level";
+            }
+        }
+        return null;
+    }
+
+    private static String commonProblem(String topic, TopicLimits limits) {
+        if (topic.indexOf('\u0000') >= 0) {
+            return "U+0000 in topic";
+        }
+        int bytes = utf8Length(topic);
+        if (bytes > limits.maxLength()) {
+            return "topic longer than " + limits.maxLength() + " bytes";
+        }
+        if (levelCount(topic) > limits.maxLevels()) {
+            return "topic has more than " + limits.maxLevels() + " levels";
+        }
+        return null;
+    }
+
+    public static boolean isValidName(String name) {
+        return nameProblem(name, TopicLimits.SPEC) == null;
+    }
+
+    public static boolean isValidFilter(String filter) {
+        return filterProblem(filter, TopicLimits.SPEC) == null;
+    }
+
+    public static boolean isWildcard(String filter) {
+        return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
+    }
+
+    /**
+     * Whether a valid {@code filter} matches a valid topic {@code name}. A filter starting with a
+     * wildcard does not match a name starting with {@code $} [MQTT-4.7.2-1]; {@code a/#} also
+     * matches {@code a} [MQTT-4.7.1-2]. Walks both strings level by level without allocating.
+     */
+    public static boolean matches(String filter, String name) {
+        if (name.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
+            return false;
+        }
+        int f = 0;
+        int n = 0;
+        while (true) {
+            int fEnd = indexOfSlash(filter, f);
+            int fLevel = fEnd - f;
+            if (fLevel == 1 && filter.charAt(f) == '#') {
+                return true;
+            }
+            int nEnd = indexOfSlash(name, n);
+            boolean plus = fLevel == 1 && filter.charAt(f) == '+';
+            if (!plus && (fLevel != nEnd - n || !filter.regionMatches(f, name, n, fLevel))) {
+                return false;
+            }
+            boolean filterDone = fEnd == filter.length();
+            boolean nameDone = nEnd == name.length();
+            if (filterDone && nameDone) {
+                return true;
+            }
+            if (filterDone) {
+                return false;
+            }
+            if (nameDone) {
+                // only a trailing "/#" is left to match the parent level
+                return filter.length() - fEnd == 2 && filter.charAt(fEnd + 1) == '#';
+            }
+            f = fEnd + 1;
+            n = nEnd + 1;
+        }
+    }
+
+    private static int indexOfSlash(String s, int from) {
+        int i = s.indexOf('/', from);
+        return i < 0 ? s.length() : i;
+    }
+
+    /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */
+    public static String[] levels(String topic) {
+        return topic.split("/", -1);
+    }
+
+    public static int levelCount(String topic) {
+        int count = 1;
+        for (int i = 0; i < topic.length(); i++) {
+            if (topic.charAt(i) == '/') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The UTF-8 encoded length, counted without encoding. */
+    public static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

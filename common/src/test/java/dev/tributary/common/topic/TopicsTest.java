@@ -1,0 +1,89 @@
+package dev.tributary.common.topic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TopicsTest {
+
+    @ParameterizedTest(name = "{0} matches {1}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            sport/tennis/player1/#   | sport/tennis/player1                 | true
+            sport/tennis/player1/#   | sport/tennis/player1/ranking         | true
+            sport/tennis/player1/#   | sport/tennis/player1/score/wimbledon | true
+            sport/#                  | sport                                | true
+            #                        | sport/tennis                         | true
+            #                        | /                                    | true
+            sport/tennis/+           | sport/tennis/player1                 | true
+            sport/tennis/+           | sport/tennis/player1/ranking         | false
+            sport/+                  | sport                                | false
+            sport/+                  | sport/                               | true
+            +/+                      | /finance                             | true
+            /+                       | /finance                             | true
+            +                        | /finance                             | false
+            +                        | a                                    | true
+            a/b                      | a/b                                  | true
+            a/b                      | a/bc                                 | false
+            a/bc                     | a/b                                  | false
+            a/b                      | a                                    | false
+            a                        | a/b                                  | false
+            a/+/c                    | a/x/c                                | true
+            a/+/c                    | a//c                                 | true
+            a/+/c                    | a/x/d                                | false
+            #                        | $SYS/broker/uptime                   | false
+            +/broker/uptime          | $SYS/broker/uptime                   | false
+            $SYS/#                   | $SYS/broker/uptime                   | true
+            $SYS/+/uptime            | $SYS/broker/uptime                   | true
+            """)
+    void matchesPerSpec_MQTT_4_7(String filter, String name, boolean expected) {
+        assertThat(Topics.matches(filter, name)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "filter {0} valid: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            #          | true
+            +          | true
+            a/#        | true
+            a/+/b      | true
+            +/+        | true
+            /          | true
+            a#         | false
+            a/#/b      | false
+            a+         | false
+            a/b+/c     | false
+            ##         | false
+            """)
+    void filterValidity_MQTT_4_7_1(String filter, boolean valid) {
+        assertThat(Topics.isValidFilter(filter)).isEqualTo(valid);
+    }
+
+    @ParameterizedTest(name = "name {0} valid: {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a/b       | true
+            /         | true
+            $SYS/x    | true
+            a/+       | false
+            a/#       | false
+            """)
+    void nameValidity_MQTT_3_3_2_2(String name, boolean valid) {
+        assertThat(Topics.isValidName(name)).isEqualTo(valid);
+    }
+
+    @Test
+    void emptyOrNulCharacterIsNeverATopic_MQTT_4_7_3_1_and_1_5_3_2() {
+        assertThat(Topics.isValidName("")).isFalse();
+        assertThat(Topics.isValidFilter("")).isFalse();
+        assertThat(Topics.isValidName("a\u0000b")).isFalse();
+    }
+
+    @Test
+    void limitsAreEnforced() {
+        TopicLimits limits = new TopicLimits(10, 3);
+        assertThat(Topics.nameProblem("a/b/c", limits)).isNull();
+        assertThat(Topics.nameProblem("a/b/c/d", limits)).contains("levels");
+        assertThat(Topics.nameProblem("abcdefghijk", limits)).contains("longer");
+        assertThat(Topics.utf8Length("é€𝄞")).isEqualTo(2 + 3 + 4);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.tributary.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.tributary.kafkalocal.LocalKafka;
+
+/**
+ * {@code ./tributary up}: the whole platform on one machine. Starts a real Kafka broker (unless
+ * KAFKA_BOOTSTRAP_SERVERS names one) and every service as child processes, waits until each
+ * reports ready, prints the addresses, and on Ctrl-C stops them all, services first, Kafka last.
+ */
+public final class Tributary {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final Path data;
+    private final List<Process> services = new ArrayList<>();
+    private LocalKafka kafka;
+
+    Tributary(Path root, Path data) {
+        this.root = root;
+        this.data = data;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath().normalize();
+        String dataEnv = System.getenv("TRIBUTARY_DATA");
+        Path data = dataEnv == null || dataEnv.isBlank() ? root.resolve("data") : Path.of(dataEnv).toAbsolutePath();
+        Tributary platform = new Tributary(root, data);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            platform.stop();
+            stopped.countDown();
+        }, "tributary-stop"));
+        try {
+            platform.start();
+        } catch (RuntimeException | IOException e) {
+            System.err.println("tributary: " + e.getMessage());
+            System.exit(1);
+        }
+        stopped.await();
+    }
+
+    void start() throws IOException {
+        Files.createDirectories(data.resolve("logs"));
+        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            requireFree(9092, "Kafka");
+            requireFree(9093, "the Kafka controller");
+            say("starting Kafka (KRaft, single node, data in " + data.resolve("kafka") + ")");
+            kafka = new LocalKafka(data.resolve("kafka"), 9092, 9093, "1g");
+            kafka.start();
+            bootstrap = kafka.bootstrapServers();
+        } else {
+            say("using the Kafka cluster at " + bootstrap);
+        }
+        for (Service service : Service.ALL) {
+            requireFree(service.httpPort(), service.name());
+            services.add(launch(service, bootstrap));
+        }
+        for (int i = 0; i < Service.ALL.size(); i++) {
+            awaitReady(Service.ALL.get(i), services.get(i));
+        }
+        say("");
+        say("Kafka          " + bootstrap);
+        Service.ALL.forEach(s -> s.addresses().forEach(Tributary::say));
+        say("logs           " + data.resolve("logs"));
+        say("");
+        say("Tributary is up. Press Ctrl-C to stop.");
+    }
+
+    private Process launch(Service service, String bootstrap) throws IOException {
+        Path runner = service.runner(root);
+        if (!Files.exists(runner)) {
+            throw new IllegalStateException(runner + " is missing: run ./tributary build");
+        }
+        say("starting " + service.name());
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", runner.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        return builder.start();
+    }
+
+    private void awaitReady(Service service, Process process) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(service.name() + " exited with " + process.exitValue()
+                        + "; see " + data.resolve("logs").resolve(service.name() + ".log"));
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.readinessUrl()))
+                        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    say(service.name() + " is ready");
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            sleep(300);
+        }
+        throw new IllegalStateException(service.name() + " was not ready within " + READY_TIMEOUT
+                + "; see " + data.resolve("logs").resolve(service.name() + ".log"));
+    }
+
+    /** Services first (they flush to Kafka on the way down), then Kafka. Idempotent. */
+    synchronized void stop() {
+        if (services.isEmpty() && kafka == null) {
+            return;
+        }
+        say("stopping");
+        services.forEach(Process::destroy);
+        for (Process process : services) {
+            try {
+                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+        services.clear();
+        if (kafka != null) {
+            kafka.stop();
+            kafka = null;
+        }
+        say("stopped");
+    }
+
+    private static void requireFree(int port, String what) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
+        } catch (IOException free) {
+            return;
+        }
+        throw new IllegalStateException("port " + port + " (" + what + ") is already in use: is another Tributary running?");
+    }
+
+    private static void say(String line) {
+        System.out.println(line.isEmpty() ? "" : "[tributary] " + line);
+        System.out.flush();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tributary.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.tributary.kafkalocal.LocalKafka;
+
+/**
+ * One real Kafka broker per test JVM, started on first use and stopped when the JVM exits.
+ * Fault tests may stop, pause and restart it; its ports stay the same, so clients reconnect.
+ */
+public final class SharedKafka {
+
+    private static LocalKafka broker;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized LocalKafka get() {
+        if (broker == null) {
+            broker = LocalKafka.onFreePorts(newDataDir("shared-kafka"));
+            broker.start();
+        } else if (!broker.isRunning()) {
+            broker.start();
+        }
+        return broker;
+    }
+
+    /** A fresh broker of the caller's own, for tests that must not disturb the shared one. */
+    public static LocalKafka newPrivateBroker() {
+        return LocalKafka.onFreePorts(newDataDir("kafka"));
+    }
+
+    static Path newDataDir(String prefix) {
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Path target = Path.of("target");
+            if (Files.isDirectory(target)) {
+                base = target;
+            }
+            return Files.createTempDirectory(base.toAbsolutePath(), prefix + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
