@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.tributary.kafkalocal.LocalKafka;
+import sun.misc.Signal;
 
 /**
  * {@code ./tributary up}: the whole platform on one machine. Starts a real Kafka broker (unless
@@ -42,6 +43,9 @@ public final class Tributary {
         String dataEnv = System.getenv("TRIBUTARY_DATA");
         Path data = dataEnv == null || dataEnv.isBlank() ? root.resolve("data") : Path.of(dataEnv).toAbsolutePath();
         Tributary platform = new Tributary(root, data);
+        // A shell starts background jobs with SIGINT ignored, and the JVM keeps it so; Ctrl-C must
+        // stop the platform however it was started, so take SIGINT back explicitly.
+        Signal.handle(new Signal("INT"), signal -> System.exit(130));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             platform.stop();

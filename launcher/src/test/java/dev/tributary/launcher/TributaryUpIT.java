@@ -1,0 +1,79 @@
+package dev.tributary.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke test of the README's first command: {@code ./tributary up}, then Ctrl-C. */
+class TributaryUpIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("tributary.root", "..")).toAbsolutePath();
+
+    @TempDir
+    Path data;
+
+    @Test
+    void up_startsKafkaAndEveryService_andCtrlCLeavesNoProcessBehind() throws Exception {
+        Path output = data.resolve("up.out");
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("tributary").toString(), "up")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("TRIBUTARY_DATA", data.toString());
+        builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        Process up = builder.start();
+        try {
+            awaitLine(up, output, "Tributary is up", Duration.ofMinutes(4));
+            List<ProcessHandle> children = up.descendants().toList();
+            assertThat(children).as("Kafka and four services").hasSizeGreaterThanOrEqualTo(5);
+
+            HttpClient http = HttpClient.newHttpClient();
+            for (Service service : Service.ALL) {
+                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(service.readinessUrl())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).as(service.name()).isEqualTo(200);
+                assertThat(ready.body()).as(service.name()).contains("\"status\": \"UP\"");
+            }
+            assertThat(Files.readString(output)).contains("Kafka          127.0.0.1:9092", "http://127.0.0.1:8080");
+            assertThat(data.resolve("kafka/kraft-logs/meta.properties")).as("Kafka data under TRIBUTARY_DATA").exists();
+
+            new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
+            assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("tributary exits on Ctrl-C").isTrue();
+            for (ProcessHandle child : children) {
+                child.onExit().get(10, TimeUnit.SECONDS);
+                assertThat(child.isAlive()).as("child " + child.pid() + " " + child.info().commandLine().orElse("")).isFalse();
+            }
+            assertThat(Files.readString(output)).contains("[tributary] stopped");
+        } finally {
+            up.descendants().forEach(ProcessHandle::destroyForcibly);
+            up.destroyForcibly();
+        }
+    }
+
+    private static void awaitLine(Process process, Path output, String line, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = Files.readString(output);
+            if (text.contains(line)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("tributary up exited with " + process.exitValue() + ":\n" + text);
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no '" + line + "' within " + timeout + ":\n" + Files.readString(output));
+    }
+}
