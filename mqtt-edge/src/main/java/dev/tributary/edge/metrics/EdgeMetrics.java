@@ -1,0 +1,83 @@
+package dev.tributary.edge.metrics;
+
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The edge's Micrometer meters (Prometheus names {@code tributary_mqtt_*}). Counters that sit on
+ * the publish path are created once here, so counting costs an increment, not a lookup.
+ */
+public final class EdgeMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter received;
+    private final Counter sent;
+    private final Counter connectionsAccepted;
+    private final Counter droppedQueueFull;
+    private final Counter droppedSlowConsumer;
+    private final Counter droppedOffline;
+
+    public EdgeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        received = Counter.builder("tributary.mqtt.messages.received").description("PUBLISH packets accepted from clients").register(registry);
+        sent = Counter.builder("tributary.mqtt.messages.sent").description("PUBLISH packets sent to clients").register(registry);
+        connectionsAccepted = Counter.builder("tributary.mqtt.connects").description("CONNECTs accepted").register(registry);
+        droppedQueueFull = dropped("queue_full");
+        droppedSlowConsumer = dropped("slow_consumer");
+        droppedOffline = dropped("qos0_offline");
+    }
+
+    private Counter dropped(String reason) {
+        return Counter.builder("tributary.mqtt.messages.dropped").tag("reason", reason)
+                .description("messages not delivered to a subscriber, by reason").register(registry);
+    }
+
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void received() {
+        received.increment();
+    }
+
+    public void sent() {
+        sent.increment();
+    }
+
+    public void connectAccepted() {
+        connectionsAccepted.increment();
+    }
+
+    public void droppedQueueFull() {
+        droppedQueueFull.increment();
+    }
+
+    public void droppedSlowConsumer() {
+        droppedSlowConsumer.increment();
+    }
+
+    public void droppedOffline() {
+        droppedOffline.increment();
+    }
+
+    public double receivedCount() {
+        return received.count();
+    }
+
+    public double sentCount() {
+        return sent.count();
+    }
+
+    /** A connection closed by the broker, by reason (protocol violation, timeout, limit, ...). */
+    public void closed(String reason) {
+        registry.counter("tributary.mqtt.disconnects", "reason", reason).increment();
+    }
+
+    /** A CONNECT refused, by CONNACK return code. */
+    public void connectRefused(String code) {
+        registry.counter("tributary.mqtt.connects.refused", "code", code).increment();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tributary.edge.protocol;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.tributary.edge.auth.Authenticator;
+import dev.tributary.edge.auth.Authorizer;
+import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.mirror.PublishListener;
+import dev.tributary.edge.retained.RetainedStore;
+import dev.tributary.edge.session.Session;
+import dev.tributary.edge.session.SessionRegistry;
+import dev.tributary.edge.subscriptions.TopicTree;
+
+/**
+ * What all connections of a node share: sessions, subscriptions, retained messages, the hook to
+ * the Kafka mirror and the auth decisions. Routes an accepted message to every matching session.
+ */
+public final class Broker {
+
+    private final SessionRegistry sessions;
+    private final TopicTree tree;
+    private final RetainedStore retained;
+    private final PublishListener listener;
+    private final Authenticator authenticator;
+    private final Authorizer authorizer;
+    private final EdgeMetrics metrics;
+    private final ProtocolLimits limits;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+    public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
+            Authenticator authenticator, Authorizer authorizer, EdgeMetrics metrics, ProtocolLimits limits) {
+        this.sessions = sessions;
+        this.tree = tree;
+        this.retained = retained;
+        this.listener = listener;
+        this.authenticator = authenticator;
+        this.authorizer = authorizer;
+        this.metrics = metrics;
+        this.limits = limits;
+    }
+
+    /** A new network connection: its protocol state machine. */
+    public Connection open(ClientLink link) {
+        Connection connection = new Connection(this, link);
+        connections.add(connection);
+        return connection;
+    }
+
+    void closed(Connection connection) {
+        connections.remove(connection);
+    }
+
+    /**
+     * A PUBLISH accepted from a client: stored if retained, routed to this node's subscribers at
+     * once, and handed to the mirror, whose stage decides when the client is acknowledged.
+     */
+    CompletionStage<Void> publish(Message message) {
+        metrics.received();
+        if (message.retain()) {
+            retained.put(message);
+        }
+        route(message);
+        return listener.accepted(message);
+    }
+
+    /** A message of the broker's own ($SYS) or a will: routed and retained, not mirrored. */
+    public void publishInternal(Message message) {
+        if (message.retain()) {
+            retained.put(message);
+        }
+        route(message);
+    }
+
+    /** [MQTT-3.3.1-9] a message routed to existing subscriptions carries retain 0. */
+    private void route(Message message) {
+        Message routed = message.withRetain(false);
+        for (Map.Entry<String, Integer> match : tree.match(message.topic()).entrySet()) {
+            Session session = sessions.get(match.getKey());
+            if (session != null) {
+                session.deliver(routed, match.getValue());
+            }
+        }
+    }
+
+    /** Closes every connection (graceful shutdown): their wills are published as for a lost connection. */
+    public void closeAll(String reason) {
+        for (Connection connection : Set.copyOf(connections)) {
+            connection.serverClose(reason);
+        }
+    }
+
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
+    }
+
+    RetainedStore retained() {
+        return retained;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    EdgeMetrics metrics() {
+        return metrics;
+    }
+
+    ProtocolLimits limits() {
+        return limits;
+    }
+}

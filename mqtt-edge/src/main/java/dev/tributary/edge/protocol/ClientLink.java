@@ -1,0 +1,25 @@
+package dev.tributary.edge.protocol;
+
+/**
+ * What the protocol state machine needs of a network connection, and nothing of how it is made
+ * (the transport package implements it over a Netty channel; tests record it).
+ */
+public interface ClientLink {
+
+    /** Queues a packet for the client; safe from any thread, keeps the order of calls. */
+    void send(Packet packet);
+
+    /** False while the client reads slower than we write: QoS 0 messages are then dropped. */
+    boolean isWritable();
+
+    /** Runs {@code task} on the thread that handles this connection's packets. */
+    void execute(Runnable task);
+
+    /** Closes the connection after 1.5 × {@code seconds} without a packet [MQTT-3.1.2-24]; 0 means never. */
+    void keepAlive(int seconds);
+
+    /** Closes the network connection (idempotent). */
+    void close();
+
+    String remoteAddress();
+}

@@ -1,0 +1,397 @@
+package dev.tributary.edge.protocol;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.jboss.logging.Logger;
+
+import dev.tributary.common.topic.Topics;
+import dev.tributary.edge.protocol.Packet.ConnAck;
+import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.session.Session;
+import dev.tributary.edge.session.SessionRegistry;
+
+/**
+ * The MQTT 3.1/3.1.1 state machine of one network connection: packets in, packets out through
+ * its {@link ClientLink}, state changes in the shared {@link Broker}. All methods run on the
+ * connection's own thread (the link's executor); nothing here knows about Netty.
+ */
+public final class Connection {
+
+    private static final Logger LOG = Logger.getLogger(Connection.class);
+
+    private enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSED }
+
+    /** An inbound QoS 1/2 PUBLISH whose acknowledgement waits for the mirror, kept in arrival order. */
+    private static final class PendingAck {
+        final int packetId;
+        final int qos;
+        boolean ready;
+
+        PendingAck(int packetId, int qos) {
+            this.packetId = packetId;
+            this.qos = qos;
+        }
+    }
+
+    private final Broker broker;
+    private final ClientLink link;
+    private static final int MAX_HELD_BEFORE_CONNACK = 1_000;
+
+    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
+    private final ArrayDeque<Packet> held = new ArrayDeque<>();
+    private State state = State.AWAIT_CONNECT;
+    private String clientId;
+    private String username;
+    private Packet.Will will;
+    private Session session;
+
+    Connection(Broker broker, ClientLink link) {
+        this.broker = broker;
+        this.link = link;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public void received(Packet packet) {
+        switch (state) {
+            case AWAIT_CONNECT -> {
+                if (packet instanceof Packet.Connect connect) {
+                    connect(connect);
+                } else {
+                    // [MQTT-3.1.0-1] the first packet must be CONNECT
+                    violation("first packet was " + name(packet) + ", not CONNECT");
+                }
+            }
+            case AUTHENTICATING -> {
+                // a client may send packets right after CONNECT; they wait for the CONNACK
+                if (held.size() >= MAX_HELD_BEFORE_CONNACK) {
+                    violation("more than " + MAX_HELD_BEFORE_CONNACK + " packets before CONNACK");
+                } else {
+                    held.add(packet);
+                }
+            }
+            case CONNECTED -> connected(packet);
+            default -> {
+                // closed: late packets are ignored
+            }
+        }
+    }
+
+    private void connected(Packet packet) {
+        if (packet instanceof Packet.Publish publish) {
+            publish(publish);
+        } else if (packet instanceof Packet.PubAck ack) {
+            session.acknowledged(ack.packetId());
+        } else if (packet instanceof Packet.PubRec rec) {
+            session.received(rec.packetId());
+        } else if (packet instanceof Packet.PubComp comp) {
+            session.completed(comp.packetId());
+        } else if (packet instanceof Packet.PubRel rel) {
+            session.released(rel.packetId());
+            link.send(new Packet.PubComp(rel.packetId())); // [MQTT-4.3.3-2]
+        } else if (packet instanceof Packet.Subscribe subscribe) {
+            subscribe(subscribe);
+        } else if (packet instanceof Packet.Unsubscribe unsubscribe) {
+            unsubscribe(unsubscribe);
+        } else if (packet instanceof Packet.PingReq) {
+            link.send(new Packet.PingResp()); // [MQTT-3.12.4-1]
+        } else if (packet instanceof Packet.Disconnect) {
+            will = null; // [MQTT-3.14.4-3] a DISCONNECT discards the will
+            close("client disconnected", null);
+        } else if (packet instanceof Packet.Connect) {
+            violation("second CONNECT"); // [MQTT-3.1.0-2]
+        } else {
+            violation("unexpected " + name(packet) + " from a client");
+        }
+    }
+
+    // ---------------------------------------------------------------- CONNECT
+
+    private void connect(Packet.Connect connect) {
+        ProtocolLimits limits = broker.limits();
+        if (connect.protocolLevel() != 3 && connect.protocolLevel() != 4) {
+            refuse(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + connect.protocolLevel()); // [MQTT-3.1.2-2]
+            return;
+        }
+        String id = connect.clientId() == null ? "" : connect.clientId();
+        if (id.isEmpty()) {
+            if (!connect.cleanSession()) {
+                refuse(ConnectCode.IDENTIFIER_REJECTED, "empty client id with a persistent session"); // [MQTT-3.1.3-8]
+                return;
+            }
+            id = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6]
+        } else if (Topics.utf8Length(id) > limits.maxClientIdLength() || id.indexOf('\u0000') >= 0) {
+            refuse(ConnectCode.IDENTIFIER_REJECTED, "client id longer than " + limits.maxClientIdLength() + " bytes or with U+0000");
+            return;
+        }
+        if (connect.will() != null) {
+            String problem = Topics.nameProblem(connect.will().topic(), limits.topics());
+            if (problem != null) {
+                clientId = id;
+                violation("invalid will topic: " + problem); // [MQTT-3.1.3-10]
+                return;
+            }
+        }
+        if (connect.username() == null && !limits.allowAnonymous()) {
+            refuse(ConnectCode.NOT_AUTHORIZED, "anonymous connect");
+            return;
+        }
+        clientId = id;
+        username = connect.username();
+        state = State.AUTHENTICATING;
+        broker.authenticator().authenticate(clientId, username, connect.password(), link.remoteAddress())
+                .whenComplete((code, error) -> link.execute(() -> authenticated(connect, code, error)));
+    }
+
+    private void authenticated(Packet.Connect connect, ConnectCode code, Throwable error) {
+        if (state != State.AUTHENTICATING) {
+            return; // closed while the authenticator was deciding
+        }
+        if (error != null) {
+            LOG.warnf(error, "authenticating %s failed", clientId);
+            refuse(ConnectCode.SERVER_UNAVAILABLE, "authenticator failed");
+            return;
+        }
+        if (code != ConnectCode.ACCEPTED) {
+            refuse(code, "authentication");
+            return;
+        }
+        SessionRegistry.Attached attached = broker.sessions().connect(clientId, connect.cleanSession());
+        if (attached.takenOver() != null) {
+            LOG.debugf("client %s connected again from %s: closing its previous connection", clientId, link.remoteAddress());
+            broker.metrics().closed("session_taken_over");
+            attached.takenOver().close();
+        }
+        session = attached.session();
+        will = connect.will();
+        state = State.CONNECTED;
+        broker.metrics().connectAccepted();
+        // [MQTT-3.2.2-1] sessionPresent 0 for a clean session, [MQTT-3.2.2-2] else whether state was kept
+        link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent()));
+        link.keepAlive(connect.keepAliveSeconds());
+        session.attach(link);
+        while (state == State.CONNECTED && !held.isEmpty()) {
+            connected(held.poll());
+        }
+    }
+
+    private void refuse(ConnectCode code, String why) {
+        LOG.debugf("refused CONNECT from %s: %s (%s)", link.remoteAddress(), why, code);
+        broker.metrics().connectRefused(code.name().toLowerCase());
+        link.send(new ConnAck(code, false)); // [MQTT-3.2.2-4] sessionPresent 0 with a non-zero code
+        close("connect refused", null);
+    }
+
+    // ---------------------------------------------------------------- PUBLISH
+
+    private void publish(Packet.Publish publish) {
+        String problem = Topics.nameProblem(publish.topic(), broker.limits().topics());
+        if (problem != null) {
+            violation("PUBLISH topic: " + problem); // [MQTT-3.3.2-2], [MQTT-4.7.3-1]
+            return;
+        }
+        if (publish.qos() > 0 && publish.packetId() == 0) {
+            violation("PUBLISH QoS " + publish.qos() + " without packet id"); // [MQTT-2.3.1-1]
+            return;
+        }
+        Message message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain(),
+                clientId, username, System.currentTimeMillis());
+        // A denied PUBLISH is acknowledged and dropped: MQTT 3.1.1 has no negative acknowledgement.
+        boolean allowed = broker.authorizer().mayPublish(clientId, username, publish.topic());
+        switch (publish.qos()) {
+            case 0 -> {
+                if (allowed) {
+                    broker.publish(message);
+                }
+            }
+            case 1 -> acknowledgeWhenDone(publish.packetId(), 1,
+                    allowed ? broker.publish(message).toCompletableFuture() : CompletableFuture.completedFuture(null));
+            default -> {
+                CompletableFuture<Void> handling = new CompletableFuture<>();
+                CompletableFuture<Void> first = session.inboundQos2(publish.packetId(), handling);
+                if (first != null) {
+                    // [MQTT-4.3.3-2] a resent QoS 2 PUBLISH is acknowledged, not delivered again
+                    acknowledgeWhenDone(publish.packetId(), 2, first);
+                    return;
+                }
+                CompletableFuture<Void> done = allowed ? broker.publish(message).toCompletableFuture()
+                        : CompletableFuture.completedFuture(null);
+                done.whenComplete((ok, error) -> {
+                    if (error != null) {
+                        handling.completeExceptionally(error);
+                    } else {
+                        handling.complete(null);
+                    }
+                });
+                acknowledgeWhenDone(publish.packetId(), 2, handling);
+            }
+        }
+    }
+
+    /**
+     * Acknowledges once the mirror has the message, in the order the PUBLISH packets arrived
+     * [MQTT-4.6.0-2], whatever order the mirror completes them in.
+     */
+    private void acknowledgeWhenDone(int packetId, int qos, CompletableFuture<Void> done) {
+        PendingAck pending = new PendingAck(packetId, qos);
+        pendingAcks.add(pending);
+        if (done.isDone() && !done.isCompletedExceptionally()) {
+            pending.ready = true;
+            flushAcks();
+            return;
+        }
+        done.whenComplete((ok, error) -> link.execute(() -> {
+            if (error != null) {
+                refusedByMirror(packetId, error);
+            } else {
+                pending.ready = true;
+                flushAcks();
+            }
+        }));
+    }
+
+    private void flushAcks() {
+        while (state == State.CONNECTED && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
+            PendingAck ack = pendingAcks.poll();
+            link.send(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
+        }
+    }
+
+    private void refusedByMirror(int packetId, Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        // MQTT 3.1.1 cannot say "refused" in a PUBACK: no acknowledgement, and the connection closes
+        LOG.warnf("message %d from %s refused by the mirror, closing the connection: %s", packetId, clientId, error.getMessage());
+        close("mirror refused a message", "mirror_refused");
+    }
+
+    // ---------------------------------------------------------------- SUBSCRIBE
+
+    private void subscribe(Packet.Subscribe subscribe) {
+        if (subscribe.subscriptions().isEmpty()) {
+            violation("SUBSCRIBE without topic filters"); // [MQTT-3.8.3-3]
+            return;
+        }
+        List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
+        List<Packet.Subscription> granted = new ArrayList<>();
+        for (Packet.Subscription s : subscribe.subscriptions()) {
+            String problem = Topics.filterProblem(s.filter(), broker.limits().topics());
+            if (problem != null || s.qos() < 0 || s.qos() > 2 || !broker.authorizer().maySubscribe(clientId, username, s.filter())) {
+                codes.add(Packet.SUBACK_FAILURE);
+                continue;
+            }
+            broker.sessions().subscribe(session, s.filter(), s.qos());
+            codes.add(s.qos());
+            granted.add(s);
+        }
+        link.send(new Packet.SubAck(subscribe.packetId(), codes)); // [MQTT-3.8.4-1]
+        // [MQTT-3.3.1-6] retained messages follow the SUBACK, with retain set [MQTT-3.3.1-8]
+        for (Packet.Subscription s : granted) {
+            for (Message retained : broker.retained().matching(s.filter())) {
+                session.deliver(retained.withRetain(true), s.qos());
+            }
+        }
+    }
+
+    private void unsubscribe(Packet.Unsubscribe unsubscribe) {
+        if (unsubscribe.filters().isEmpty()) {
+            violation("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
+            return;
+        }
+        for (String filter : unsubscribe.filters()) {
+            broker.sessions().unsubscribe(session, filter);
+        }
+        link.send(new Packet.UnsubAck(unsubscribe.packetId())); // [MQTT-3.10.4-4]
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /** A packet the codec could not accept: closes the connection, publishing the will. */
+    public void violation(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.infof("closing %s (%s): protocol violation: %s", clientId == null ? "a client" : "client " + clientId,
+                link.remoteAddress(), reason);
+        close(reason, "protocol_violation");
+    }
+
+    /** The decoder met a CONNECT of a protocol version we do not speak: CONNACK 1, then close. */
+    public void unsupportedProtocolVersion(String detail) {
+        if (state == State.AWAIT_CONNECT) {
+            refuse(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, detail);
+        } else {
+            violation(detail);
+        }
+    }
+
+    /** The decoder rejected a CONNECT's client id (MQTT 3.1's 23-character rule). */
+    public void identifierRejected(String detail) {
+        if (state == State.AWAIT_CONNECT) {
+            refuse(ConnectCode.IDENTIFIER_REJECTED, detail);
+        } else {
+            violation(detail);
+        }
+    }
+
+    /** No packet within 1.5 × keep alive [MQTT-3.1.2-24], or no CONNECT within the connect timeout. */
+    public void idle() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean connected = state == State.CONNECTED;
+        LOG.debugf("closing %s: %s", clientId == null ? link.remoteAddress() : clientId,
+                connected ? "keep alive expired" : "no CONNECT in time");
+        close(connected ? "keep alive expired" : "connect timeout", connected ? "keepalive_timeout" : "connect_timeout");
+    }
+
+    /** The server closes the connection (shutdown, limits): the will is due. */
+    public void serverClose(String reason) {
+        link.execute(() -> close(reason, "server_shutdown"));
+    }
+
+    /** The network connection ended, whoever closed it. The will is published unless DISCONNECT discarded it. */
+    public void connectionLost() {
+        close("connection lost", null);
+    }
+
+    private void close(String reason, String metric) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean wasConnected = state == State.CONNECTED;
+        state = State.CLOSED;
+        if (metric != null) {
+            broker.metrics().closed(metric);
+        }
+        if (wasConnected) {
+            Packet.Will due = will;
+            will = null;
+            broker.sessions().disconnected(session, link);
+            if (due != null && broker.authorizer().mayPublish(clientId, username, due.topic())) {
+                // [MQTT-3.1.2-8] published when the connection closes without DISCONNECT; mirrored
+                // like any message the device published
+                broker.publish(new Message(due.topic(), due.payload(), due.qos(), due.retain(),
+                        clientId, username, System.currentTimeMillis()));
+            }
+        }
+        broker.closed(this);
+        link.close();
+    }
+
+    private static String name(Packet packet) {
+        return packet.getClass().getSimpleName().toUpperCase();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + clientId + " from " + link.remoteAddress() + ", " + state + "]";
+    }
+}

@@ -1,0 +1,7 @@
+package dev.tributary.edge.protocol;
+
+import dev.tributary.common.topic.TopicLimits;
+
+/** The bounds the protocol state machine enforces (the transport enforces packet size and connections). */
+public record ProtocolLimits(TopicLimits topics, int maxClientIdLength, boolean allowAnonymous) {
+}

@@ -1,0 +1,211 @@
+package dev.tributary.edge.session;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.protocol.ClientLink;
+import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.protocol.Packet;
+
+/**
+ * The state MQTT keeps for one client id: its subscriptions, the QoS 1/2 messages sent to it and
+ * not yet acknowledged (the in-flight window), the messages queued behind that window (also while
+ * it is offline, for a persistent session), and the QoS 2 packet ids it sent us that await
+ * PUBREL. Deliveries come from publishers' threads, acknowledgements from the client's own, so
+ * every method that touches delivery state holds the session's lock.
+ */
+public final class Session {
+
+    private record Delivery(Message message, int qos) {
+    }
+
+    private static final class InFlight {
+        final Delivery delivery;
+        boolean released; // PUBREC received, PUBREL sent: awaiting PUBCOMP
+
+        InFlight(Delivery delivery) {
+            this.delivery = delivery;
+        }
+    }
+
+    private final String clientId;
+    private final boolean cleanSession;
+    private final int maxInflight;
+    private final int maxQueued;
+    private final EdgeMetrics metrics;
+
+    private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>();
+    private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /** QoS 2 ids received and acknowledged (or being), until PUBREL: a resent PUBLISH is not routed twice. */
+    private final Map<Integer, CompletableFuture<Void>> inboundQos2 = new HashMap<>();
+    private ClientLink link;
+    private int lastPacketId;
+
+    public Session(String clientId, boolean cleanSession, int maxInflight, int maxQueued, EdgeMetrics metrics) {
+        this.clientId = clientId;
+        this.cleanSession = cleanSession;
+        this.maxInflight = maxInflight;
+        this.maxQueued = maxQueued;
+        this.metrics = metrics;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public boolean cleanSession() {
+        return cleanSession;
+    }
+
+    public Map<String, Integer> subscriptions() {
+        return subscriptions;
+    }
+
+    public synchronized boolean isOnline() {
+        return link != null;
+    }
+
+    public synchronized ClientLink link() {
+        return link;
+    }
+
+    /**
+     * Binds the session to a new connection and resends what the previous one left unacknowledged,
+     * PUBLISH with DUP set and PUBREL as they were [MQTT-4.4.0-1], then what was queued.
+     */
+    public synchronized void attach(ClientLink newLink) {
+        link = newLink;
+        for (Map.Entry<Integer, InFlight> entry : inflight.entrySet()) {
+            InFlight f = entry.getValue();
+            if (f.released) {
+                link.send(new Packet.PubRel(entry.getKey()));
+            } else {
+                send(entry.getKey(), f.delivery, true);
+            }
+        }
+        drain();
+    }
+
+    /** Unbinds {@code oldLink} if it is still the session's connection. */
+    public synchronized boolean detach(ClientLink oldLink) {
+        if (link == oldLink) {
+            link = null;
+            return true;
+        }
+        return false;
+    }
+
+    /** Delivers a routed message at the lower of its QoS and the subscription's [MQTT-3.8.4-6]. */
+    public synchronized void deliver(Message message, int grantedQos) {
+        int qos = Math.min(message.qos(), grantedQos);
+        if (qos == 0) {
+            if (link == null) {
+                metrics.droppedOffline();
+            } else if (!link.isWritable()) {
+                metrics.droppedSlowConsumer();
+            } else {
+                link.send(new Packet.Publish(message.topic(), message.payload(), 0, message.retain(), false, 0));
+                metrics.sent();
+            }
+            return;
+        }
+        Delivery delivery = new Delivery(message, qos);
+        if (link != null && queue.isEmpty() && inflight.size() < maxInflight) {
+            int id = nextPacketId();
+            inflight.put(id, new InFlight(delivery));
+            send(id, delivery, false);
+        } else if (queue.size() < maxQueued) {
+            queue.add(delivery);
+        } else {
+            metrics.droppedQueueFull();
+        }
+    }
+
+    /** PUBACK for a QoS 1 message we sent. */
+    public synchronized void acknowledged(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null && f.delivery.qos() == 1) {
+            inflight.remove(packetId);
+            drain();
+        }
+    }
+
+    /** PUBREC for a QoS 2 message we sent: answer PUBREL [MQTT-4.3.3-1]. */
+    public synchronized void received(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null && f.delivery.qos() == 2) {
+            f.released = true;
+        }
+        if (link != null) {
+            link.send(new Packet.PubRel(packetId));
+        }
+    }
+
+    /** PUBCOMP for a QoS 2 message we sent: the exchange is over. */
+    public synchronized void completed(int packetId) {
+        InFlight f = inflight.get(packetId);
+        if (f != null && f.released) {
+            inflight.remove(packetId);
+            drain();
+        }
+    }
+
+    /**
+     * Records an inbound QoS 2 packet id. Returns the stage of the first delivery when the id is
+     * already known (a resent PUBLISH: acknowledge it once that completes, route nothing), or null
+     * when the id is new and {@code handling} now stands for it.
+     */
+    public synchronized CompletableFuture<Void> inboundQos2(int packetId, CompletableFuture<Void> handling) {
+        return inboundQos2.putIfAbsent(packetId, handling);
+    }
+
+    /** PUBREL for an inbound QoS 2 message: the id may be reused [MQTT-4.3.3-2]. */
+    public synchronized void released(int packetId) {
+        inboundQos2.remove(packetId);
+    }
+
+    public synchronized int inflightCount() {
+        return inflight.size();
+    }
+
+    public synchronized int queuedCount() {
+        return queue.size();
+    }
+
+    private void drain() {
+        while (link != null && !queue.isEmpty() && inflight.size() < maxInflight) {
+            Delivery delivery = queue.poll();
+            int id = nextPacketId();
+            inflight.put(id, new InFlight(delivery));
+            send(id, delivery, false);
+        }
+    }
+
+    private void send(int packetId, Delivery delivery, boolean dup) {
+        Message m = delivery.message();
+        link.send(new Packet.Publish(m.topic(), m.payload(), delivery.qos(), m.retain(), dup, packetId));
+        metrics.sent();
+    }
+
+    /** Packet ids 1..65535 [MQTT-2.3.1-1], skipping ids still in flight. */
+    private int nextPacketId() {
+        for (int tries = 0; tries < 65_535; tries++) {
+            lastPacketId = lastPacketId == 65_535 ? 1 : lastPacketId + 1;
+            if (!inflight.containsKey(lastPacketId)) {
+                return lastPacketId;
+            }
+        }
+        throw new IllegalStateException("no free packet id"); // unreachable: maxInflight < 65535
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + (cleanSession ? ", clean" : ", persistent") + "]";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.tributary.edge.transport;
+
+/** Names of the handlers in an MQTT connection's pipeline, in pipeline order. */
+final class ChannelHandlerNames {
+
+    static final String FLUSH_CONSOLIDATION = "flushConsolidation";
+    static final String IDLE = "idle";
+    static final String DECODER = "mqttDecoder";
+    static final String ENCODER = "mqttEncoder";
+    static final String CONNECTION = "mqttConnection";
+
+    private ChannelHandlerNames() {
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tributary.edge.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.protocol.Broker;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/** The MQTT TCP listener: accepts connections and builds each one's pipeline. */
+public final class MqttServer {
+
+    private static final Logger LOG = Logger.getLogger(MqttServer.class);
+
+    /** What the listener needs to know; all of it comes from {@code tributary.edge.*}. */
+    public record Settings(String host, int port, int maxPacketSize, int maxClientIdLength, int maxConnections,
+            Duration connectTimeout, int maxOutboundBuffer) {
+    }
+
+    private final Broker broker;
+    private final EdgeMetrics metrics;
+    private final Settings settings;
+    private final AtomicInteger open = new AtomicInteger();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private Channel serverChannel;
+
+    public MqttServer(Broker broker, EdgeMetrics metrics, Settings settings) {
+        this.broker = broker;
+        this.metrics = metrics;
+        this.settings = settings;
+        metrics.gauge("tributary.mqtt.connections", "open MQTT network connections", open::get);
+    }
+
+    public void start() throws InterruptedException {
+        boss = new NioEventLoopGroup(1);
+        workers = new NioEventLoopGroup();
+        int high = Math.max(settings.maxOutboundBuffer(), 2);
+        serverChannel = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        initConnection(channel);
+                    }
+                })
+                .bind(settings.host(), settings.port()).sync().channel();
+        LOG.infof("MQTT listening on %s:%d", settings.host(), port());
+    }
+
+    private void initConnection(SocketChannel channel) {
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            metrics.closed("max_connections");
+            LOG.warnf("refusing a connection from %s: %d connections open (tributary.edge.limits.max-connections)",
+                    channel.remoteAddress(), settings.maxConnections());
+            channel.close();
+            return;
+        }
+        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channel.pipeline()
+                .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true))
+                .addLast(ChannelHandlerNames.IDLE,
+                        new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+                .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
+                .addLast(ChannelHandlerNames.ENCODER, MqttEncoder.INSTANCE)
+                .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker));
+    }
+
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public boolean isListening() {
+        return serverChannel != null && serverChannel.isActive();
+    }
+
+    /** Stops accepting, closes every client (their wills are due), then stops the event loops. */
+    public void stop() {
+        if (serverChannel == null) {
+            return;
+        }
+        serverChannel.close().syncUninterruptibly();
+        broker.closeAll("server shutting down");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (broker.connectionCount() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        serverChannel = null;
+    }
+}

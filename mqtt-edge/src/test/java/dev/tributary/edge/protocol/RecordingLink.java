@@ -1,0 +1,55 @@
+package dev.tributary.edge.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link ClientLink} that records what the state machine sends and runs tasks at once. */
+final class RecordingLink implements ClientLink {
+
+    final List<Packet> sent = new ArrayList<>();
+    boolean closed;
+    boolean writable = true;
+    int keepAliveSeconds = -1;
+
+    @Override
+    public synchronized void send(Packet packet) {
+        sent.add(packet);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        task.run();
+    }
+
+    @Override
+    public void keepAlive(int seconds) {
+        keepAliveSeconds = seconds;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "test";
+    }
+
+    synchronized <T extends Packet> List<T> sent(Class<T> type) {
+        return sent.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    synchronized Packet last() {
+        return sent.get(sent.size() - 1);
+    }
+
+    synchronized void clear() {
+        sent.clear();
+    }
+}
