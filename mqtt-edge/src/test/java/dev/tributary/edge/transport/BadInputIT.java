@@ -1,0 +1,240 @@
+package dev.tributary.edge.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.KafkaTestResource;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Hostile and broken input, byte by byte (after Mosquitto's 01-bad-initial-packets): each costs
+ * the sender its connection, is counted, and leaves the broker serving everyone else. Netty
+ * runs with paranoid leak detection; any leak report fails the class.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class BadInputIT {
+
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Handler LEAK_WATCH = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getMessage() != null && record.getMessage().contains("LEAK")) {
+                LEAKS.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @Inject
+    EdgeNode node;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    @BeforeAll
+    static void watchForLeaks() {
+        Logger.getLogger("io.netty.util.ResourceLeakDetector").addHandler(LEAK_WATCH);
+    }
+
+    @AfterAll
+    static void noBufferLeaked() {
+        // leaks are reported when a leaked buffer is collected and a later allocation notices
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            ByteBuf probe = PooledByteBufAllocator.DEFAULT.buffer(1024);
+            probe.release();
+        }
+        Logger.getLogger("io.netty.util.ResourceLeakDetector").removeHandler(LEAK_WATCH);
+        assertThat(LEAKS).isEmpty();
+    }
+
+    @AfterEach
+    void brokerStillServesOthers() throws Exception {
+        try (RawMqttSocket other = new RawMqttSocket(port())) {
+            other.connect("bystander", 60, null, null);
+            assertThat(other.connackCode()).isZero();
+        }
+    }
+
+    @Test
+    void packetBeforeConnect_closesWithoutAnswer_MQTT_3_1_0_1() throws Exception {
+        double before = violations();
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            s.send(0xC0, 0x00); // PINGREQ
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+        assertThat(violations()).isGreaterThan(before);
+    }
+
+    @Test
+    void unknownProtocolLevel_getsReturnCode1_MQTT_3_1_2_2() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            // CONNECT, "MQTT", level 6, clean session, keep alive 60, client id "c"
+            s.send(0x10, 0x0D, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x06, 0x02, 0x00, 0x3C, 0x00, 0x01, 'c');
+            assertThat(s.connackCode()).isEqualTo(1);
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void mqtt31Level3_isAccepted() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            // CONNECT, "MQIsdp", level 3, clean session, keep alive 60, client id "v31"
+            s.send(0x10, 0x11, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02, 0x00, 0x3C, 0x00, 0x03, 'v', '3', '1');
+            assertThat(s.connackCode()).isZero();
+        }
+    }
+
+    @Test
+    void malformedRemainingLength_closes() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            s.send(0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F); // five length bytes: at most four are allowed
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void reservedFlagBits_close_MQTT_2_2_2_2() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "flags");
+            s.send(0xC1, 0x00); // PINGREQ with flag bit 0 set
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void wildcardInPublishTopic_closes_MQTT_3_3_2_2() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "wild");
+            s.send(0x30, 0x05, 0x00, 0x03, 'a', '/', '#'); // PUBLISH QoS 0 to "a/#"
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void invalidUtf8InTopic_closes_MQTT_1_5_3_1() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "utf8");
+            s.send(0x30, 0x05, 0x00, 0x02, 0xC3, 0x28, 'x'); // 0xC3 0x28 is not UTF-8
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void nulCharacterInTopic_closes_MQTT_1_5_3_2() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "nul");
+            s.send(0x30, 0x05, 0x00, 0x02, 'a', 0x00, 'x');
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void reservedPacketTypes_close() throws Exception {
+        for (int type : new int[] { 0x00, 0xF0 }) {
+            try (RawMqttSocket s = new RawMqttSocket(port())) {
+                connected(s, "type-" + type);
+                s.send(type, 0x00);
+                assertThat(s.closedWithin(Duration.ofSeconds(3))).as("type %x", type).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void truncatedPacketFollowedByClose_costsOnlyThatConnection() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            s.send(0x10, 0x20, 0x00, 0x04, 'M', 'Q'); // promises 32 bytes, sends 4
+        }
+        // @AfterEach checks the broker still accepts others
+    }
+
+    @Test
+    void oversizePacket_closes() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "big");
+            int size = 70_000; // the test profile allows 65,536
+            byte[] body = new byte[size];
+            body[0] = 0x00;
+            body[1] = 0x01;
+            body[2] = 't';
+            s.send(RawMqttSocket.packet(0x30, body));
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        } catch (java.net.SocketException reset) {
+            // the broker may close while we are still writing the body: closed is what we want
+        }
+    }
+
+    @Test
+    void silentConnection_isClosedAfterTheConnectTimeout() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            assertThat(s.closedWithin(Duration.ofSeconds(5))).isTrue(); // test profile: 2 s
+        }
+    }
+
+    @Test
+    void secondConnect_closes_MQTT_3_1_0_2() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "twice");
+            s.connect("twice", 60, null, null);
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    @Test
+    void subscribeWithoutFilters_closes_MQTT_3_8_3_3() throws Exception {
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            connected(s, "nosub");
+            s.send(0x82, 0x02, 0x00, 0x01); // SUBSCRIBE id 1, no payload
+            assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
+        }
+    }
+
+    private static void connected(RawMqttSocket s, String clientId) throws Exception {
+        s.connect(clientId, 60, null, null);
+        assertThat(s.connackCode()).isZero();
+    }
+
+    private int port() {
+        return node.server().port();
+    }
+
+    private double violations() throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("tributary_mqtt_disconnects_total\\{reason=\"protocol_violation\"[^}]*\\} ([0-9.E]+)").matcher(body);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}
