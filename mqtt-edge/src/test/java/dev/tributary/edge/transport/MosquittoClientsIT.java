@@ -1,0 +1,86 @@
+package dev.tributary.edge.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Interop with Debian's mosquitto_pub and mosquitto_sub, the clients operators reach for first. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class MosquittoClientsIT {
+
+    @Inject
+    EdgeNode node;
+
+    @BeforeAll
+    static void mosquittoClientsInstalled() {
+        assertThat(Path.of("/usr/bin/mosquitto_pub")).as("apt-get install mosquitto-clients (.ci/run does)").exists();
+        assertThat(Path.of("/usr/bin/mosquitto_sub")).exists();
+    }
+
+    @Test
+    void mosquittoSubReceivesWhatMosquittoPubSendsAtEveryQos() throws Exception {
+        String port = Integer.toString(node.server().port());
+        int subscriptionsBefore = subscriptions();
+        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311",
+                "-t", "interop/#", "-q", "2", "-C", "3", "-v", "-W", "20")
+                .redirectErrorStream(true).start();
+        awaitSubscribed(port, subscriptionsBefore);
+        for (int qos = 0; qos <= 2; qos++) {
+            run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv311", "-t", "interop/q" + qos,
+                    "-q", Integer.toString(qos), "-m", "hello " + qos);
+        }
+        assertThat(sub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(out.lines()).containsExactly("interop/q0 hello 0", "interop/q1 hello 1", "interop/q2 hello 2");
+    }
+
+    @Test
+    void mosquittoSubGetsTheRetainedValue() throws Exception {
+        String port = Integer.toString(node.server().port());
+        run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t", "interop/retained", "-q", "1", "-r", "-m", "kept");
+        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", port,
+                "-t", "interop/retained", "-C", "1", "-W", "10", "--retained-only")
+                .redirectErrorStream(true).start();
+        assertThat(sub.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()).isEqualTo("kept");
+    }
+
+    /** Waits until the subscription exists by watching the broker's own count. */
+    private void awaitSubscribed(String port, int before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (subscriptions() > before) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("mosquitto_sub did not subscribe on port " + port);
+    }
+
+    private int subscriptions() {
+        return Integer.parseInt(node.sys().snapshot().get("$SYS/broker/subscriptions/count"));
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        List<String> out = new ArrayList<>(new String(p.getInputStream().readAllBytes()).lines().toList());
+        assertThat(p.exitValue()).as(String.join(" ", command) + " " + out).isZero();
+    }
+}
