@@ -1,0 +1,176 @@
+package dev.tributary.fleet.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A broker under test, run as its own process so its memory and CPU can be read from /proc. */
+final class BrokerProcess implements AutoCloseable {
+
+    private final String name;
+    private final Process process;
+    private final int port;
+
+    private BrokerProcess(String name, Process process, int port) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The packaged mqtt-edge, with the limits raised so it is measured, not its safety valves. */
+    static BrokerProcess tributary(Path root, Path work) throws IOException {
+        Path jar = root.resolve("mqtt-edge/target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./tributary build first");
+        }
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx2g", "-XX:+UseParallelGC", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("tributary.log").toFile());
+        var env = builder.environment();
+        env.put("TRIBUTARY_EDGE_MQTT_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        env.put("TRIBUTARY_EDGE_LIMITS_MAX_CONNECTIONS", "19000");
+        env.put("TRIBUTARY_EDGE_LIMITS_MAX_INFLIGHT", "65000");
+        env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
+        env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
+        env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
+        env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
+        env.put("QUARKUS_KAFKA_HEALTH_ENABLED", "false");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+        return started("tributary", builder.start(), port);
+    }
+
+    /** Debian's Mosquitto, configured as the issue asks: no artificial limits. */
+    static BrokerProcess mosquitto(Path work) throws IOException {
+        Path binary = Path.of("/usr/sbin/mosquitto");
+        if (!Files.exists(binary)) {
+            throw new IllegalStateException("Mosquitto is not installed: apt-get install mosquitto");
+        }
+        int port = freePort();
+        Path config = work.resolve("mosquitto.conf");
+        Files.write(config, List.of(
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence false",
+                "set_tcp_nodelay true",
+                "max_inflight_messages 0",
+                "max_queued_messages 0",
+                "max_connections -1",
+                "log_type error"));
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-c", config.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("mosquitto.log").toFile());
+        return started("mosquitto", builder.start(), port);
+    }
+
+    private static BrokerProcess started(String name, Process process, int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return new BrokerProcess(name, process, port);
+            } catch (IOException notYet) {
+                sleep(100);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(name + " did not open port " + port);
+    }
+
+    String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory in KiB, from /proc. */
+    long rssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    /** CPU seconds (user + system) used so far, from /proc/PID/stat. */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks / 100.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Asks a JVM broker to collect garbage, so heap figures are live data, not garbage. */
+    void gc() {
+        if (!name.equals("tributary")) {
+            return;
+        }
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
+            jcmd.getInputStream().readAllBytes();
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package dev.tributary.fleet.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+
+/** The load shapes of the benchmark, each against a running broker. */
+final class Scenarios {
+
+    /** One line of the results table. */
+    record Result(String scenario, String broker, double rate, String unit, long sent, long received, long lost, String note) {
+    }
+
+    private static final int PAYLOAD = 64;
+
+    private final BrokerProcess broker;
+
+    Scenarios(BrokerProcess broker) {
+        this.broker = broker;
+    }
+
+    /**
+     * {@code publishers} clients publish as fast as their window allows for {@code duration} to
+     * {@code bench/<n>}; one subscriber on {@code bench/#} counts what arrives.
+     */
+    Result fanIn(String name, int publishers, MqttQos qos, int window, Duration duration) throws Exception {
+        LongAdder received = new LongAdder();
+        AtomicLong lastReceived = new AtomicLong();
+        Mqtt3AsyncClient subscriber = client("sub-" + name);
+        subscriber.connect().get(10, TimeUnit.SECONDS);
+        subscriber.subscribeWith().topicFilter("bench/#").qos(qos).callback(p -> {
+            received.increment();
+            lastReceived.set(System.nanoTime());
+        }).send().get(10, TimeUnit.SECONDS);
+
+        List<Mqtt3AsyncClient> clients = new ArrayList<>();
+        for (int i = 0; i < publishers; i++) {
+            Mqtt3AsyncClient c = client("pub-" + name + "-" + i);
+            c.connect().get(10, TimeUnit.SECONDS);
+            clients.add(c);
+        }
+        long start = System.nanoTime();
+        long sent = drive(clients, qos, window, duration, i -> "bench/" + i);
+        long lost = awaitDrained(received, sent);
+        double seconds = (lastReceived.get() - start) / 1e9;
+        disconnect(clients);
+        subscriber.disconnect().get(10, TimeUnit.SECONDS);
+        return new Result(name, broker.name(), received.sum() / seconds, "msg/s", sent, received.sum(), lost,
+                publishers + " publishers, QoS " + qos.getCode() + ", window " + window);
+    }
+
+    /** One publisher, {@code subscribers} subscribers of the same topic: deliveries per second. */
+    Result fanOut(int subscribers, MqttQos qos, int window, Duration duration) throws Exception {
+        LongAdder received = new LongAdder();
+        AtomicLong lastReceived = new AtomicLong();
+        List<Mqtt3AsyncClient> subs = new ArrayList<>();
+        for (int i = 0; i < subscribers; i++) {
+            Mqtt3AsyncClient s = client("fan-sub-" + i);
+            s.connect().get(10, TimeUnit.SECONDS);
+            s.subscribeWith().topicFilter("fanout/topic").qos(qos).callback(p -> {
+                received.increment();
+                lastReceived.set(System.nanoTime());
+            }).send().get(10, TimeUnit.SECONDS);
+            subs.add(s);
+        }
+        Mqtt3AsyncClient publisher = client("fan-pub");
+        publisher.connect().get(10, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        long sent = drive(List.of(publisher), qos, window, duration, i -> "fanout/topic");
+        long expected = sent * subscribers;
+        long lost = awaitDrained(received, expected);
+        double seconds = (lastReceived.get() - start) / 1e9;
+        publisher.disconnect().get(10, TimeUnit.SECONDS);
+        disconnect(subs);
+        return new Result("fan-out 1->" + subscribers, broker.name(), received.sum() / seconds, "deliveries/s",
+                sent, received.sum(), lost, "QoS " + qos.getCode() + ", window " + window);
+    }
+
+    /** Publishes at a fixed {@code rate} and measures publish-to-delivery time in this process. */
+    Result latency(int rate, Duration duration) throws Exception {
+        int total = (int) (rate * duration.toSeconds());
+        long[] latencies = new long[total];
+        LongAdder received = new LongAdder();
+        Mqtt3AsyncClient subscriber = client("lat-sub");
+        subscriber.connect().get(10, TimeUnit.SECONDS);
+        subscriber.subscribeWith().topicFilter("latency/topic").qos(MqttQos.AT_MOST_ONCE).callback(p -> {
+            long now = System.nanoTime();
+            ByteBuffer payload = ByteBuffer.wrap(p.getPayloadAsBytes());
+            int index = payload.getInt();
+            latencies[index] = now - payload.getLong();
+            received.increment();
+        }).send().get(10, TimeUnit.SECONDS);
+        Mqtt3AsyncClient publisher = client("lat-pub");
+        publisher.connect().get(10, TimeUnit.SECONDS);
+
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            ByteBuffer payload = ByteBuffer.allocate(PAYLOAD);
+            payload.putInt(i).putLong(System.nanoTime());
+            publisher.publishWith().topic("latency/topic").qos(MqttQos.AT_MOST_ONCE).payload(payload.array()).send();
+        }
+        long lost = awaitDrained(received, total);
+        publisher.disconnect().get(10, TimeUnit.SECONDS);
+        subscriber.disconnect().get(10, TimeUnit.SECONDS);
+        // the first second warms both sides up and is left out
+        long[] measured = Arrays.stream(latencies, Math.min(rate, total), total).filter(l -> l > 0).sorted().toArray();
+        double p50 = percentile(measured, 0.50) / 1e3;
+        double p99 = percentile(measured, 0.99) / 1e3;
+        return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received.sum(), lost,
+                String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, percentile(measured, 1.0) / 1e3));
+    }
+
+    /** Opens {@code count} idle MQTT connections and reports the broker's resident memory per connection. */
+    Result idleConnections(int count) throws Exception {
+        broker.gc();
+        BrokerProcess.sleep(1_000);
+        long before = broker.rssKib();
+        List<Socket> sockets = new ArrayList<>(count);
+        byte[] connack = new byte[4];
+        try {
+            for (int i = 0; i < count; i++) {
+                Socket socket = new Socket("127.0.0.1", broker.port());
+                OutputStream out = socket.getOutputStream();
+                out.write(connect("idle-" + i, 600));
+                out.flush();
+                InputStream in = socket.getInputStream();
+                if (in.readNBytes(connack, 0, 4) != 4 || connack[3] != 0) {
+                    throw new IOException("connection " + i + " refused");
+                }
+                sockets.add(socket);
+            }
+            BrokerProcess.sleep(2_000);
+            broker.gc();
+            BrokerProcess.sleep(1_000);
+            long after = broker.rssKib();
+            double perConnection = (after - before) * 1024.0 / count;
+            return new Result("idle connections", broker.name(), perConnection, "bytes/conn", count, sockets.size(), 0,
+                    String.format("RSS %d → %d MiB", before / 1024, after / 1024));
+        } finally {
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    interface TopicFor {
+        String topic(int publisher);
+    }
+
+    /** Every client publishes with at most {@code window} unfinished sends, until {@code duration} is over. */
+    private static long drive(List<Mqtt3AsyncClient> clients, MqttQos qos, int window, Duration duration, TopicFor topics)
+            throws InterruptedException {
+        LongAdder sent = new LongAdder();
+        long end = System.nanoTime() + duration.toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            Mqtt3AsyncClient client = clients.get(i);
+            String topic = topics.topic(i);
+            Semaphore inflight = new Semaphore(window);
+            Thread t = new Thread(() -> {
+                byte[] payload = new byte[PAYLOAD];
+                try {
+                    while (System.nanoTime() < end) {
+                        inflight.acquire();
+                        CompletableFuture<?> f = client.publishWith().topic(topic).qos(qos).payload(payload).send();
+                        f.whenComplete((r, e) -> {
+                            if (e == null) {
+                                sent.increment();
+                            }
+                            inflight.release();
+                        });
+                    }
+                    inflight.acquire(window); // wait for the last ones
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "publisher-" + i);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return sent.sum();
+    }
+
+    /** Waits until {@code expected} messages arrived or nothing arrived for 3 s; returns how many are missing. */
+    private static long awaitDrained(LongAdder received, long expected) {
+        long last = -1;
+        long stillSince = System.nanoTime();
+        while (received.sum() < expected) {
+            long now = received.sum();
+            if (now != last) {
+                last = now;
+                stillSince = System.nanoTime();
+            } else if (System.nanoTime() - stillSince > TimeUnit.SECONDS.toNanos(3)) {
+                break;
+            }
+            BrokerProcess.sleep(20);
+        }
+        return Math.max(0, expected - received.sum());
+    }
+
+    private Mqtt3AsyncClient client(String id) {
+        return MqttClient.builder().useMqttVersion3().identifier(id)
+                .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
+    }
+
+    private static void disconnect(List<Mqtt3AsyncClient> clients) {
+        CompletableFuture.allOf(clients.stream().map(c -> c.disconnect()).toArray(CompletableFuture[]::new))
+                .orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** A minimal MQTT 3.1.1 CONNECT: clean session, no credentials. */
+    private static byte[] connect(String clientId, int keepAlive) {
+        byte[] id = clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int remaining = 10 + 2 + id.length;
+        ByteBuffer b = ByteBuffer.allocate(2 + remaining);
+        b.put((byte) 0x10).put((byte) remaining);
+        b.putShort((short) 4).put("MQTT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 4).put((byte) 0x02);
+        b.putShort((short) keepAlive).putShort((short) id.length).put(id);
+        return b.array();
+    }
+}
