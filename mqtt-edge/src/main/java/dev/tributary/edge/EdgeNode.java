@@ -2,6 +2,12 @@ package dev.tributary.edge;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +24,11 @@ import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
 import dev.tributary.edge.config.EdgeConfig;
 import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.downlink.KafkaDownlink;
+import dev.tributary.edge.mirror.KafkaMirror;
+import dev.tributary.edge.mirror.MappingRule;
+import dev.tributary.edge.mirror.MappingRules;
+import dev.tributary.edge.mirror.MirrorTopics;
 import dev.tributary.edge.mirror.PublishListener;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.protocol.ProtocolLimits;
@@ -31,6 +42,7 @@ import dev.tributary.edge.transport.MqttServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Assembles the edge node from configuration: the plain-Java broker parts, the listener, $SYS,
@@ -50,18 +62,30 @@ public class EdgeNode {
     private final MqttServer server;
     private final SysTopics sys;
     private final String nodeId;
+    private final Map<String, Object> kafkaConfig;
+    private final MeterRegistry registry;
+    private final MappingRules rules;
+    private final KafkaMirror mirror;
+    private KafkaDownlink downlink;
     private ScheduledExecutorService scheduler;
 
     EdgeNode(EdgeConfig config, MeterRegistry registry,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.config = config;
+        this.registry = registry;
+        this.kafkaConfig = kafkaConfig;
         this.metrics = new EdgeMetrics(registry);
         this.nodeId = config.nodeId().orElseGet(EdgeNode::hostName);
+        this.rules = mappingRules(config.mirror());
+        this.mirror = config.mirror().enabled() ? new KafkaMirror(rules, KafkaMirror.producer(producerConfig()),
+                new KafkaMirror.Settings(nodeId, config.mirror().maxQos0Pending(),
+                        config.mirror().unavailableAfter().toMillis()), registry, metrics) : null;
         EdgeConfig.Limits limits = config.limits();
         this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
                 limits.maxInflight(), limits.maxQueuedMessages());
         AllowAll allowAll = new AllowAll();
-        this.broker = new Broker(sessions, tree, retained, PublishListener.NONE, allowAll, allowAll, metrics,
+        this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror, allowAll, allowAll, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
@@ -73,7 +97,54 @@ public class EdgeNode {
         metrics.gauge("tributary.mqtt.retained", "retained messages", retained::size);
     }
 
+    /** Rules from configuration, validated now so a typo stops the node at start-up with its reason. */
+    private static MappingRules mappingRules(EdgeConfig.Mirror mirror) {
+        List<MappingRule> rules = new ArrayList<>();
+        for (int i = 0; i < mirror.rules().size(); i++) {
+            EdgeConfig.Mirror.Rule rule = mirror.rules().get(i);
+            try {
+                rules.add(MappingRule.parse(rule.filter(), rule.topic(), rule.key()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tributary.edge.mirror.rules[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        mirror.defaultTopic().ifPresent(topic -> {
+            try {
+                rules.add(MappingRule.parse("#", topic, "topic"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tributary.edge.mirror.default-topic: " + e.getMessage(), e);
+            }
+        });
+        return new MappingRules(rules);
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> producer = new HashMap<>(kafkaConfig);
+        producer.putAll(config.mirror().producer());
+        return producer;
+    }
+
     void start(@Observes StartupEvent event) throws InterruptedException {
+        Set<String> topics = new TreeSet<>();
+        if (mirror != null) {
+            topics.addAll(rules.kafkaTopics());
+        }
+        if (config.downlink().enabled()) {
+            topics.add(config.downlink().topic());
+        }
+        if (config.mirror().topics().create()) {
+            MirrorTopics.ensure(kafkaConfig, topics, config.mirror().topics().partitions(),
+                    config.mirror().topics().replicationFactor(), config.mirror().topics().required());
+        }
+        if (mirror != null) {
+            LOG.infof("mirroring to Kafka: %s", rules.rules());
+        }
+        if (config.downlink().enabled()) {
+            downlink = new KafkaDownlink(kafkaConfig, new KafkaDownlink.Settings(config.downlink().topic(),
+                    "tributary-edge-downlink-" + nodeId, config.downlink().defaultQos(), config.downlink().defaultRetain()),
+                    broker, registry);
+            downlink.start();
+        }
         server.start();
         long interval = config.sys().interval().toMillis();
         if (interval > 0) {
@@ -100,6 +171,13 @@ public class EdgeNode {
             scheduler.shutdownNow();
         }
         server.stop();
+        // after the listener: the wills published while closing clients still reach Kafka
+        if (mirror != null) {
+            mirror.close();
+        }
+        if (downlink != null) {
+            downlink.close();
+        }
         LOG.infof("edge node %s stopped", nodeId);
     }
 
@@ -111,6 +189,11 @@ public class EdgeNode {
 
     public MqttServer server() {
         return server;
+    }
+
+    /** The Kafka mirror, or null when mirroring is off. */
+    public KafkaMirror mirror() {
+        return mirror;
     }
 
     public SysTopics sys() {

@@ -35,6 +35,9 @@ public final class Benchmark {
                 results.add(print(scenarios.fanOut(100, MqttQos.AT_MOST_ONCE, 64, duration)));
                 results.add(print(scenarios.latency(2_000, duration)));
                 System.out.printf("   broker CPU for the four loads: %.1f s%n", broker.cpuSeconds() - cpuBefore);
+                if (broker.isJvm()) {
+                    System.out.println("   broker's dropped counters: " + broker.droppedCounters());
+                }
             }
             try (BrokerProcess broker = start(name, root, work)) {
                 results.add(print(new Scenarios(broker).idleConnections(idle)));

@@ -16,11 +16,13 @@ final class BrokerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
+    private final int httpPort;
 
-    private BrokerProcess(String name, Process process, int port) {
+    private BrokerProcess(String name, Process process, int port, int httpPort) {
         this.name = name;
         this.process = process;
         this.port = port;
+        this.httpPort = httpPort;
     }
 
     /** The packaged mqtt-edge, with the limits raised so it is measured, not its safety valves. */
@@ -30,20 +32,23 @@ final class BrokerProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: run ./tributary build first");
         }
         int port = freePort();
+        int httpPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx2g", "-XX:+UseParallelGC", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("tributary.log").toFile());
         var env = builder.environment();
         env.put("TRIBUTARY_EDGE_MQTT_PORT", Integer.toString(port));
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_CONNECTIONS", "19000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_INFLIGHT", "65000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
         env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
         env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
+        env.put("TRIBUTARY_EDGE_DOWNLINK_ENABLED", "false");
+        env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");
         env.put("QUARKUS_KAFKA_HEALTH_ENABLED", "false");
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
-        return started("tributary", builder.start(), port);
+        return started("tributary", builder.start(), port, httpPort);
     }
 
     /** Debian's Mosquitto, configured as the issue asks: no artificial limits. */
@@ -65,10 +70,10 @@ final class BrokerProcess implements AutoCloseable {
                 "log_type error"));
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("mosquitto.log").toFile());
-        return started("mosquitto", builder.start(), port);
+        return started("mosquitto", builder.start(), port, 0);
     }
 
-    private static BrokerProcess started(String name, Process process, int port) {
+    private static BrokerProcess started(String name, Process process, int port, int httpPort) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -76,7 +81,7 @@ final class BrokerProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new BrokerProcess(name, process, port);
+                return new BrokerProcess(name, process, port, httpPort);
             } catch (IOException notYet) {
                 sleep(100);
             }
@@ -123,20 +128,60 @@ final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /** The broker's own count of messages it did not deliver, by reason (Tributary's metrics); empty otherwise. */
+    String droppedCounters() {
+        if (httpPort == 0) {
+            return "";
+        }
+        try (var in = java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics").toURL().openStream()) {
+            StringBuilder out = new StringBuilder();
+            new String(in.readAllBytes()).lines().filter(l -> l.startsWith("tributary_mqtt_messages_dropped_total"))
+                    .forEach(l -> out.append(l.replaceAll("tributary_mqtt_messages_dropped_total\\{reason=\"([a-z0-9_]+)\".*\\} ", "$1="))
+                            .append(' '));
+            return out.toString().trim();
+        } catch (IOException e) {
+            return "(metrics unavailable: " + e.getMessage() + ")";
+        }
+    }
+
+    boolean isJvm() {
+        return name.equals("tributary");
+    }
+
     /** Asks a JVM broker to collect garbage, so heap figures are live data, not garbage. */
     void gc() {
-        if (!name.equals("tributary")) {
-            return;
+        if (isJvm()) {
+            jcmd("GC.run");
         }
+    }
+
+    /** Bytes of live objects on a JVM broker's heap (a class histogram forces a full GC first); -1 otherwise. */
+    long liveHeapBytes() {
+        if (!isJvm()) {
+            return -1;
+        }
+        String histogram = jcmd("GC.class_histogram");
+        for (String line : histogram.split("\n")) {
+            if (line.startsWith("Total")) {
+                String[] fields = line.trim().split("\\s+");
+                return Long.parseLong(fields[2]);
+            }
+        }
+        throw new IllegalStateException("no heap total in:\n" + histogram);
+    }
+
+    private String jcmd(String command) {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), "GC.run").redirectErrorStream(true).start();
-            jcmd.getInputStream().readAllBytes();
+                    Long.toString(process.pid()), command).redirectErrorStream(true).start();
+            String out = new String(jcmd.getInputStream().readAllBytes());
             jcmd.waitFor(30, TimeUnit.SECONDS);
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return "";
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
@@ -40,14 +39,7 @@ final class Scenarios {
      * {@code bench/<n>}; one subscriber on {@code bench/#} counts what arrives.
      */
     Result fanIn(String name, int publishers, MqttQos qos, int window, Duration duration) throws Exception {
-        LongAdder received = new LongAdder();
-        AtomicLong lastReceived = new AtomicLong();
-        Mqtt3AsyncClient subscriber = client("sub-" + name);
-        subscriber.connect().get(10, TimeUnit.SECONDS);
-        subscriber.subscribeWith().topicFilter("bench/#").qos(qos).callback(p -> {
-            received.increment();
-            lastReceived.set(System.nanoTime());
-        }).send().get(10, TimeUnit.SECONDS);
+        RawSubscriber subscriber = new RawSubscriber(broker.port(), "sub-" + name, "bench/#", qos.getCode(), null);
 
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         for (int i = 0; i < publishers; i++) {
@@ -57,55 +49,48 @@ final class Scenarios {
         }
         long start = System.nanoTime();
         long sent = drive(clients, qos, window, duration, i -> "bench/" + i);
-        long lost = awaitDrained(received, sent);
-        double seconds = (lastReceived.get() - start) / 1e9;
+        long lost = awaitDrained(subscriber.received, sent);
+        double seconds = (subscriber.lastReceivedNanos - start) / 1e9;
+        long received = subscriber.received.sum();
         disconnect(clients);
-        subscriber.disconnect().get(10, TimeUnit.SECONDS);
-        return new Result(name, broker.name(), received.sum() / seconds, "msg/s", sent, received.sum(), lost,
+        subscriber.close();
+        return new Result(name, broker.name(), received / seconds, "msg/s", sent, received, lost,
                 publishers + " publishers, QoS " + qos.getCode() + ", window " + window);
     }
 
     /** One publisher, {@code subscribers} subscribers of the same topic: deliveries per second. */
     Result fanOut(int subscribers, MqttQos qos, int window, Duration duration) throws Exception {
         LongAdder received = new LongAdder();
-        AtomicLong lastReceived = new AtomicLong();
-        List<Mqtt3AsyncClient> subs = new ArrayList<>();
+        List<RawSubscriber> subs = new ArrayList<>();
         for (int i = 0; i < subscribers; i++) {
-            Mqtt3AsyncClient s = client("fan-sub-" + i);
-            s.connect().get(10, TimeUnit.SECONDS);
-            s.subscribeWith().topicFilter("fanout/topic").qos(qos).callback(p -> {
-                received.increment();
-                lastReceived.set(System.nanoTime());
-            }).send().get(10, TimeUnit.SECONDS);
-            subs.add(s);
+            subs.add(new RawSubscriber(broker.port(), "fan-sub-" + i, "fanout/topic", qos.getCode(), null));
         }
         Mqtt3AsyncClient publisher = client("fan-pub");
         publisher.connect().get(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
         long sent = drive(List.of(publisher), qos, window, duration, i -> "fanout/topic");
         long expected = sent * subscribers;
-        long lost = awaitDrained(received, expected);
-        double seconds = (lastReceived.get() - start) / 1e9;
+        long lost = awaitDrained(() -> subs.stream().mapToLong(s -> s.received.sum()).sum(), expected);
+        long last = subs.stream().mapToLong(s -> s.lastReceivedNanos).max().orElse(start);
+        long total = subs.stream().mapToLong(s -> s.received.sum()).sum();
         publisher.disconnect().get(10, TimeUnit.SECONDS);
-        disconnect(subs);
-        return new Result("fan-out 1->" + subscribers, broker.name(), received.sum() / seconds, "deliveries/s",
-                sent, received.sum(), lost, "QoS " + qos.getCode() + ", window " + window);
+        for (RawSubscriber s : subs) {
+            s.close();
+        }
+        return new Result("fan-out 1->" + subscribers, broker.name(), total / ((last - start) / 1e9), "deliveries/s",
+                sent, total, lost, "QoS " + qos.getCode() + ", window " + window);
     }
 
     /** Publishes at a fixed {@code rate} and measures publish-to-delivery time in this process. */
     Result latency(int rate, Duration duration) throws Exception {
         int total = (int) (rate * duration.toSeconds());
         long[] latencies = new long[total];
-        LongAdder received = new LongAdder();
-        Mqtt3AsyncClient subscriber = client("lat-sub");
-        subscriber.connect().get(10, TimeUnit.SECONDS);
-        subscriber.subscribeWith().topicFilter("latency/topic").qos(MqttQos.AT_MOST_ONCE).callback(p -> {
+        RawSubscriber subscriber = new RawSubscriber(broker.port(), "lat-sub", "latency/topic", 0, bytes -> {
             long now = System.nanoTime();
-            ByteBuffer payload = ByteBuffer.wrap(p.getPayloadAsBytes());
+            ByteBuffer payload = ByteBuffer.wrap(bytes);
             int index = payload.getInt();
             latencies[index] = now - payload.getLong();
-            received.increment();
-        }).send().get(10, TimeUnit.SECONDS);
+        });
         Mqtt3AsyncClient publisher = client("lat-pub");
         publisher.connect().get(10, TimeUnit.SECONDS);
 
@@ -121,19 +106,21 @@ final class Scenarios {
             payload.putInt(i).putLong(System.nanoTime());
             publisher.publishWith().topic("latency/topic").qos(MqttQos.AT_MOST_ONCE).payload(payload.array()).send();
         }
-        long lost = awaitDrained(received, total);
+        long lost = awaitDrained(subscriber.received, total);
+        long received = subscriber.received.sum();
         publisher.disconnect().get(10, TimeUnit.SECONDS);
-        subscriber.disconnect().get(10, TimeUnit.SECONDS);
+        subscriber.close();
         // the first second warms both sides up and is left out
         long[] measured = Arrays.stream(latencies, Math.min(rate, total), total).filter(l -> l > 0).sorted().toArray();
         double p50 = percentile(measured, 0.50) / 1e3;
         double p99 = percentile(measured, 0.99) / 1e3;
-        return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received.sum(), lost,
+        return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received, lost,
                 String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, percentile(measured, 1.0) / 1e3));
     }
 
     /** Opens {@code count} idle MQTT connections and reports the broker's resident memory per connection. */
     Result idleConnections(int count) throws Exception {
+        long heapBefore = broker.liveHeapBytes();
         broker.gc();
         BrokerProcess.sleep(1_000);
         long before = broker.rssKib();
@@ -156,8 +143,11 @@ final class Scenarios {
             BrokerProcess.sleep(1_000);
             long after = broker.rssKib();
             double perConnection = (after - before) * 1024.0 / count;
-            return new Result("idle connections", broker.name(), perConnection, "bytes/conn", count, sockets.size(), 0,
-                    String.format("RSS %d → %d MiB", before / 1024, after / 1024));
+            String heap = broker.isJvm()
+                    ? String.format(", live heap %.0f bytes/conn", (broker.liveHeapBytes() - heapBefore) / (double) count)
+                    : "";
+            return new Result("idle connections", broker.name(), perConnection, "RSS B/conn", count, sockets.size(), 0,
+                    String.format("RSS %d → %d MiB%s", before / 1024, after / 1024, heap));
         } finally {
             for (Socket socket : sockets) {
                 socket.close();
@@ -210,10 +200,14 @@ final class Scenarios {
 
     /** Waits until {@code expected} messages arrived or nothing arrived for 3 s; returns how many are missing. */
     private static long awaitDrained(LongAdder received, long expected) {
+        return awaitDrained(received::sum, expected);
+    }
+
+    private static long awaitDrained(java.util.function.LongSupplier received, long expected) {
         long last = -1;
         long stillSince = System.nanoTime();
-        while (received.sum() < expected) {
-            long now = received.sum();
+        while (received.getAsLong() < expected) {
+            long now = received.getAsLong();
             if (now != last) {
                 last = now;
                 stillSince = System.nanoTime();
@@ -222,7 +216,7 @@ final class Scenarios {
             }
             BrokerProcess.sleep(20);
         }
-        return Math.max(0, expected - received.sum());
+        return Math.max(0, expected - received.getAsLong());
     }
 
     private Mqtt3AsyncClient client(String id) {

@@ -1,6 +1,8 @@
 package dev.tributary.edge.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -18,6 +20,10 @@ public interface EdgeConfig {
     Limits limits();
 
     Sys sys();
+
+    Mirror mirror();
+
+    Downlink downlink();
 
     interface Mqtt {
         /** Interface of the MQTT TCP listener. */
@@ -69,6 +75,78 @@ public interface EdgeConfig {
         /** Outbound bytes buffered for one client before its QoS 0 messages are dropped (a slow consumer). */
         @WithDefault("1048576")
         int maxOutboundBuffer();
+    }
+
+    /** The uplink: accepted PUBLISH packets → Kafka records. */
+    interface Mirror {
+        /** Off: nothing is mirrored and QoS 1/2 are acknowledged at once (a plain broker, e.g. for benchmarks). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Ordered rules, first match wins: {@code rules[0].filter=fleet/{vehicle}/#}, {@code .topic}, {@code .key}. */
+        List<Rule> rules();
+
+        /** Kafka topic for messages no rule matches (keyed by MQTT topic); unset: those are not mirrored. */
+        Optional<String> defaultTopic();
+
+        Topics topics();
+
+        /** QoS 0 messages waiting for Kafka at most; beyond that they are dropped and counted. */
+        @WithDefault("10000")
+        int maxQos0Pending();
+
+        /** Readiness turns DOWN when records have waited this long without any Kafka acknowledgement. */
+        @WithDefault("5s")
+        Duration unavailableAfter();
+
+        /** Producer settings for the mirror alone, e.g. {@code producer."linger.ms"=1}; {@code kafka.*} applies too. */
+        Map<String, String> producer();
+
+        interface Rule {
+            /** MQTT filter; a level written {name} matches one level and can be the key. */
+            String filter();
+
+            /** Kafka topic. */
+            String topic();
+
+            /** topic, client-id, none, or the name of a level of the filter. */
+            @WithDefault("topic")
+            String key();
+        }
+
+        interface Topics {
+            /** Create the topics the rules name at start-up. */
+            @WithDefault("true")
+            boolean create();
+
+            @WithDefault("3")
+            int partitions();
+
+            @WithDefault("1")
+            short replicationFactor();
+
+            /** Refuse to start when a topic can neither be found nor created (false: log and go on). */
+            @WithDefault("true")
+            boolean required();
+        }
+    }
+
+    /** Kafka records → MQTT subscribers on every node. */
+    interface Downlink {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The MQTT topic comes from the {@code mqtt.topic} header, else the record key. */
+        @WithDefault("tributary.downlink")
+        String topic();
+
+        /** QoS when the record has no {@code mqtt.qos} header. */
+        @WithDefault("1")
+        int defaultQos();
+
+        /** Retain flag when the record has no {@code mqtt.retain} header. */
+        @WithDefault("false")
+        boolean defaultRetain();
     }
 
     interface Sys {

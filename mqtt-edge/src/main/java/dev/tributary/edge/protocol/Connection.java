@@ -41,8 +41,8 @@ public final class Connection {
     private final ClientLink link;
     private static final int MAX_HELD_BEFORE_CONNACK = 1_000;
 
-    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
-    private final ArrayDeque<Packet> held = new ArrayDeque<>();
+    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>(1);
+    private final ArrayDeque<Packet> held = new ArrayDeque<>(1);
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     private String username;

@@ -79,7 +79,9 @@ public final class MqttServer {
         }
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         channel.pipeline()
-                .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true))
+                // batches the flushes of one read burst; flushes from other threads (deliveries)
+                // go out at once, which keeps end-to-end latency low
+                .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, false))
                 .addLast(ChannelHandlerNames.IDLE,
                         new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))

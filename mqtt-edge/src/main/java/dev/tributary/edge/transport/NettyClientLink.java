@@ -14,14 +14,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 final class NettyClientLink implements ClientLink {
 
     private final Channel channel;
-    private final String remoteAddress;
 
     NettyClientLink(Channel channel) {
         this.channel = channel;
-        SocketAddress remote = channel.remoteAddress();
-        this.remoteAddress = remote instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
-                : String.valueOf(remote);
     }
 
     @Override
@@ -60,8 +55,12 @@ final class NettyClientLink implements ClientLink {
         channel.close();
     }
 
+    /** Formatted on demand (log lines, auth): not kept per connection. */
     @Override
     public String remoteAddress() {
-        return remoteAddress;
+        SocketAddress remote = channel.remoteAddress();
+        return remote instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(remote);
     }
 }

@@ -1,0 +1,222 @@
+package dev.tributary.edge.mirror;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jboss.logging.Logger;
+
+import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.protocol.Message;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The uplink: every accepted PUBLISH that a mapping rule matches becomes a Kafka record. A QoS 1/2
+ * message's stage completes only when Kafka acknowledged the record (acks=all, idempotent
+ * producer), so the client's PUBACK means "in Kafka". While Kafka is unreachable or hangs the
+ * producer retries without end (no delivery timeout): nothing acknowledged is ever given up, and
+ * clients are held back by their own in-flight windows. QoS 0 is best effort: a bounded number
+ * waits for Kafka, the rest are dropped and counted.
+ *
+ * <p>One thread hands records to the producer, in acceptance order, so a send that blocks on
+ * metadata never blocks a connection's event loop, and records of one key keep their order.
+ */
+public final class KafkaMirror implements PublishListener, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(KafkaMirror.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** What the mirror needs from configuration. */
+    public record Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis) {
+    }
+
+    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done, boolean qos0) {
+    }
+
+    private final MappingRules rules;
+    private final Producer<byte[], byte[]> producer;
+    private final Settings settings;
+    private final byte[] nodeId;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger qos0Pending = new AtomicInteger();
+    private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+    private final Counter sent;
+    private final Counter failed;
+    private final Counter droppedQos0;
+    private final Counter sendRetries;
+    private final Thread sender;
+    private volatile boolean running = true;
+
+    public KafkaMirror(MappingRules rules, Producer<byte[], byte[]> producer, Settings settings, MeterRegistry registry,
+            EdgeMetrics metrics) {
+        this.rules = rules;
+        this.producer = producer;
+        this.settings = settings;
+        this.nodeId = settings.nodeId().getBytes(StandardCharsets.UTF_8);
+        this.sent = Counter.builder("tributary.mirror.records.sent").description("records Kafka acknowledged").register(registry);
+        this.failed = Counter.builder("tributary.mirror.records.failed")
+                .description("records Kafka refused for good (too large, not authorized, ...)").register(registry);
+        this.droppedQos0 = Counter.builder("tributary.mirror.records.dropped").tag("reason", "qos0_buffer_full")
+                .description("QoS 0 messages not mirrored because too many were waiting for Kafka").register(registry);
+        this.sendRetries = Counter.builder("tributary.mirror.send.retries")
+                .description("hand-overs to the producer retried because Kafka was unreachable").register(registry);
+        metrics.gauge("tributary.mirror.records.pending", "records handed on and not yet acknowledged by Kafka", pending::get);
+        this.sender = new Thread(this::sendLoop, "kafka-mirror-sender");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    /** The producer settings the guarantee rests on; {@code overrides} (kafka.* and the mirror's own) come first. */
+    public static Producer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        Map<String, Object> config = new HashMap<>(overrides);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // never give up on a record: a timeout would turn "not yet in Kafka" into "lost"
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tributary-edge-mirror");
+        return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public CompletionStage<Void> accepted(Message message) {
+        MappingRule rule = rules.ruleFor(message.topic());
+        if (rule == null) {
+            return DONE;
+        }
+        ProducerRecord<byte[], byte[]> record = record(rule, message);
+        if (message.qos() == 0) {
+            if (qos0Pending.incrementAndGet() > settings.maxQos0Pending()) {
+                qos0Pending.decrementAndGet();
+                droppedQos0.increment();
+                return DONE;
+            }
+            pending.incrementAndGet();
+            queue.add(new Pending(record, null, true));
+            return DONE;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        pending.incrementAndGet();
+        queue.add(new Pending(record, done, false));
+        return done;
+    }
+
+    private ProducerRecord<byte[], byte[]> record(MappingRule rule, Message message) {
+        String key = rule.key(message.topic(), message.clientId());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(MirrorHeaders.TOPIC, utf8(message.topic()));
+        headers.add(MirrorHeaders.QOS, new byte[] { (byte) ('0' + message.qos()) });
+        headers.add(MirrorHeaders.RETAIN, utf8(Boolean.toString(message.retain())));
+        if (message.clientId() != null) {
+            headers.add(MirrorHeaders.CLIENT_ID, utf8(message.clientId()));
+        }
+        if (message.username() != null) {
+            headers.add(MirrorHeaders.USERNAME, utf8(message.username()));
+        }
+        headers.add(MirrorHeaders.NODE, nodeId);
+        return new ProducerRecord<>(rule.kafkaTopic(), null, message.acceptedAtMillis(),
+                key == null ? null : utf8(key), message.payload(), headers);
+    }
+
+    private void sendLoop() {
+        while (running) {
+            Pending next;
+            try {
+                next = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next != null) {
+                handOver(next);
+            }
+        }
+    }
+
+    /** Gives the record to the producer, retrying while it cannot even take it (no metadata, buffer full). */
+    private void handOver(Pending p) {
+        while (running) {
+            try {
+                producer.send(p.record(), (metadata, error) -> completed(p, error));
+                return;
+            } catch (RetriableException e) {
+                // send() blocked for max.block.ms: Kafka is unreachable. Keep the record and its place.
+                sendRetries.increment();
+                LOG.debugf("Kafka not reachable for %s, retrying: %s", p.record().topic(), e.getMessage());
+            } catch (RuntimeException e) {
+                completed(p, e);
+                return;
+            }
+        }
+    }
+
+    private void completed(Pending p, Exception error) {
+        pending.decrementAndGet();
+        if (p.qos0()) {
+            qos0Pending.decrementAndGet();
+        }
+        if (error == null) {
+            lastAckNanos.set(System.nanoTime());
+            sent.increment();
+            if (p.done() != null) {
+                p.done().complete(null);
+            }
+            return;
+        }
+        failed.increment();
+        LOG.warnf("Kafka refused a record for %s (MQTT topic %s): %s", p.record().topic(),
+                new String(p.record().headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8),
+                error.toString());
+        if (p.done() != null) {
+            p.done().completeExceptionally(error);
+        }
+    }
+
+    /** False while records wait for Kafka and none was acknowledged for a while: Kafka is down or hanging. */
+    public boolean isHealthy() {
+        return pending.get() == 0
+                || System.nanoTime() - lastAckNanos.get() < TimeUnit.MILLISECONDS.toNanos(settings.unavailableAfterMillis());
+    }
+
+    public int pendingCount() {
+        return pending.get();
+    }
+
+    /** Stops taking records and waits (bounded) for what was handed over, so shutdown loses no acknowledged data. */
+    @Override
+    public void close() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!queue.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        running = false;
+        sender.interrupt();
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
