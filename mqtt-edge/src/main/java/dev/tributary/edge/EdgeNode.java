@@ -40,6 +40,9 @@ import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.sys.SysTopics;
 import dev.tributary.edge.transport.MqttServer;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -67,6 +70,7 @@ public class EdgeNode {
     private final MappingRules rules;
     private final KafkaMirror mirror;
     private KafkaDownlink downlink;
+    private Admin admin;
     private ScheduledExecutorService scheduler;
 
     EdgeNode(EdgeConfig config, MeterRegistry registry,
@@ -139,6 +143,11 @@ public class EdgeNode {
         if (mirror != null) {
             LOG.infof("mirroring to Kafka: %s", rules.rules());
         }
+        if (mirror != null || config.downlink().enabled()) {
+            Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
+            adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-edge-health");
+            admin = Admin.create(adminConfig);
+        }
         if (config.downlink().enabled()) {
             downlink = new KafkaDownlink(kafkaConfig, new KafkaDownlink.Settings(config.downlink().topic(),
                     "tributary-edge-downlink-" + nodeId, config.downlink().defaultQos(), config.downlink().defaultRetain()),
@@ -178,6 +187,9 @@ public class EdgeNode {
         if (downlink != null) {
             downlink.close();
         }
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
         LOG.infof("edge node %s stopped", nodeId);
     }
 
@@ -189,6 +201,19 @@ public class EdgeNode {
 
     public MqttServer server() {
         return server;
+    }
+
+    /** Null while the Kafka cluster answers within two seconds, else why not; null when the node uses no Kafka. */
+    public String kafkaProblem() {
+        if (admin == null) {
+            return null;
+        }
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000)).nodes().get(3, TimeUnit.SECONDS);
+            return null;
+        } catch (Exception e) {
+            return "unreachable: " + e.getClass().getSimpleName();
+        }
     }
 
     /** The Kafka mirror, or null when mirroring is off. */

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -71,21 +72,36 @@ public final class KafkaDownlink implements AutoCloseable {
         try {
             consumer.subscribe(List.of(settings.topic()));
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
+                try {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        publish(record);
+                    }
+                    consumer.commitSync();
+                } catch (WakeupException stopping) {
+                    throw stopping;
+                } catch (KafkaException e) {
+                    // Kafka down or a rebalance: the uncommitted records come again, which
+                    // at-least-once delivery allows; the thread must outlive any outage
+                    LOG.warnf("downlink: %s; retrying in a second", e.toString());
+                    sleep(1_000);
                 }
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    publish(record);
-                }
-                consumer.commitSync();
             }
         } catch (WakeupException stopping) {
             // close() woke us
-        } catch (RuntimeException e) {
-            LOG.error("the downlink consumer stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
