@@ -27,6 +27,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The packaged mqtt-edge, with the limits raised so it is measured, not its safety valves. */
     static BrokerProcess tributary(Path root, Path work) throws IOException {
+        return tributary(root, work, null);
+    }
+
+    /** As {@link #tributary(Path, Path)}, mirroring to the Kafka at {@code kafka} when it is not null. */
+    static BrokerProcess tributary(Path root, Path work, String kafka) throws IOException {
         Path jar = root.resolve("mqtt-edge/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./tributary build first");
@@ -43,11 +48,15 @@ final class BrokerProcess implements AutoCloseable {
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
         env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
-        env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
         env.put("TRIBUTARY_EDGE_DOWNLINK_ENABLED", "false");
-        env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");
-        env.put("QUARKUS_KAFKA_HEALTH_ENABLED", "false");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+        if (kafka == null) {
+            env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
+            env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");
+            env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
+        } else {
+            env.put("TRIBUTARY_EDGE_MIRROR_MAX_QOS0_PENDING", "1000000");
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        }
         return started("tributary", builder.start(), port, httpPort);
     }
 

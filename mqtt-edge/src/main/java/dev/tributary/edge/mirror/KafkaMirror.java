@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -33,8 +35,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * clients are held back by their own in-flight windows. QoS 0 is best effort: a bounded number
  * waits for Kafka, the rest are dropped and counted.
  *
- * <p>One thread hands records to the producer, in acceptance order, so a send that blocks on
- * metadata never blocks a connection's event loop, and records of one key keep their order.
+ * <p>Records go straight to the producer from the connection's thread when it can take them at
+ * once ({@code max.block.ms=0}). When it cannot (no metadata yet, Kafka unreachable, buffer full)
+ * the record, and every later one until the backlog is gone, waits in a queue that one thread
+ * hands over in acceptance order: a connection's event loop never blocks, and records of one key
+ * keep their order.
  */
 public final class KafkaMirror implements PublishListener, AutoCloseable {
 
@@ -54,6 +59,8 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     private final byte[] nodeId;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    /** Records in the queue or being handed over by the sender thread: while any, nothing overtakes them. */
+    private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger qos0Pending = new AtomicInteger();
     private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
     private final Counter sent;
@@ -90,7 +97,9 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         // never give up on a record: a timeout would turn "not yet in Kafka" into "lost"
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        // send() must never block a connection's thread: when it cannot take a record at once, the
+        // record goes to the backlog instead
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tributary-edge-mirror");
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
@@ -110,13 +119,69 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
                 return DONE;
             }
             pending.incrementAndGet();
-            queue.add(new Pending(record, null, true));
+            submit(new Pending(record, null, true));
             return DONE;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         pending.incrementAndGet();
-        queue.add(new Pending(record, done, false));
+        submit(new Pending(record, done, false));
         return done;
+    }
+
+    private void submit(Pending p) {
+        if (backlog.get() == 0 && tryHandOver(p)) {
+            return;
+        }
+        backlog.incrementAndGet();
+        queue.add(p);
+    }
+
+    /** Hands the record to the producer if it takes it at once; false when it must wait in the backlog. */
+    private boolean tryHandOver(Pending p) {
+        HandOver handOver = new HandOver(p);
+        try {
+            producer.send(p.record(), handOver);
+        } catch (RetriableException e) {
+            return false;
+        } catch (RuntimeException e) {
+            completed(p, e);
+            return true;
+        } finally {
+            handOver.returned = true;
+        }
+        return !handOver.refusedAtOnce;
+    }
+
+    /**
+     * The producer's callback for one record. The producer reports "cannot take it now" (no
+     * metadata within max.block.ms=0, buffer full) by calling back at once, inside send(), with a
+     * retriable error: that is a hand-over to retry, never a verdict on the record.
+     */
+    private final class HandOver implements Callback {
+        private final Pending pending;
+        volatile boolean returned;
+        boolean refusedAtOnce;
+
+        HandOver(Pending pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error instanceof RetriableException) {
+                if (!returned) {
+                    refusedAtOnce = true;
+                    return;
+                }
+                // with no delivery timeout the producer retries by itself; should it still give
+                // up with a retriable error, the record goes back rather than being lost
+                LOG.debugf("retrying a record for %s after %s", pending.record().topic(), error);
+                backlog.incrementAndGet();
+                queue.add(pending);
+                return;
+            }
+            completed(pending, error);
+        }
     }
 
     private ProducerRecord<byte[], byte[]> record(MappingRule rule, Message message) {
@@ -146,22 +211,20 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
             }
             if (next != null) {
                 handOver(next);
+                backlog.decrementAndGet();
             }
         }
     }
 
-    /** Gives the record to the producer, retrying while it cannot even take it (no metadata, buffer full). */
+    /** Gives the record to the producer, retrying while it cannot take it (no metadata, buffer full). */
     private void handOver(Pending p) {
-        while (running) {
+        while (running && !tryHandOver(p)) {
+            // Kafka unreachable or the producer's buffer full: keep the record and its place
+            sendRetries.increment();
             try {
-                producer.send(p.record(), (metadata, error) -> completed(p, error));
-                return;
-            } catch (RetriableException e) {
-                // send() blocked for max.block.ms: Kafka is unreachable. Keep the record and its place.
-                sendRetries.increment();
-                LOG.debugf("Kafka not reachable for %s, retrying: %s", p.record().topic(), e.getMessage());
-            } catch (RuntimeException e) {
-                completed(p, e);
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             }
         }

@@ -6,8 +6,13 @@ package dev.tributary.edge.protocol;
  */
 public interface ClientLink {
 
-    /** Queues a packet for the client; safe from any thread, keeps the order of calls. */
+    /** Queues a packet for the client and flushes; safe from any thread, keeps the order of calls. */
     void send(Packet packet);
+
+    /** Queues a packet without flushing; call {@link #flush()} after a batch. Connection's thread only. */
+    void write(Packet packet);
+
+    void flush();
 
     /** False while the client reads slower than we write: QoS 0 messages are then dropped. */
     boolean isWritable();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
@@ -29,7 +30,7 @@ public final class Connection {
     private static final class PendingAck {
         final int packetId;
         final int qos;
-        boolean ready;
+        volatile boolean ready; // set by the mirror's thread
 
         PendingAck(int packetId, int qos) {
             this.packetId = packetId;
@@ -43,6 +44,8 @@ public final class Connection {
 
     private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>(1);
     private final ArrayDeque<Packet> held = new ArrayDeque<>(1);
+    /** One flush task at a time: a Kafka response completes many records, their acks go out in one write. */
+    private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
     private State state = State.AWAIT_CONNECT;
     private String clientId;
     private String username;
@@ -246,20 +249,30 @@ public final class Connection {
             flushAcks();
             return;
         }
-        done.whenComplete((ok, error) -> link.execute(() -> {
+        done.whenComplete((ok, error) -> {
             if (error != null) {
-                refusedByMirror(packetId, error);
-            } else {
-                pending.ready = true;
-                flushAcks();
+                link.execute(() -> refusedByMirror(packetId, error));
+                return;
             }
-        }));
+            pending.ready = true;
+            if (ackFlushScheduled.compareAndSet(false, true)) {
+                link.execute(() -> {
+                    ackFlushScheduled.set(false);
+                    flushAcks();
+                });
+            }
+        });
     }
 
     private void flushAcks() {
+        boolean wrote = false;
         while (state == State.CONNECTED && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
             PendingAck ack = pendingAcks.poll();
-            link.send(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
+            link.write(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
+            wrote = true;
+        }
+        if (wrote) {
+            link.flush();
         }
     }
 

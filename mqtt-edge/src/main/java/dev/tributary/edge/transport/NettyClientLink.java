@@ -25,6 +25,16 @@ final class NettyClientLink implements ClientLink {
     }
 
     @Override
+    public void write(Packet packet) {
+        channel.write(NettyPackets.toNetty(packet), channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
     public boolean isWritable() {
         return channel.isWritable();
     }

@@ -17,6 +17,16 @@ final class RecordingLink implements ClientLink {
     }
 
     @Override
+    public void write(Packet packet) {
+        send(packet);
+    }
+
+    @Override
+    public void flush() {
+        // recorded on write
+    }
+
+    @Override
     public boolean isWritable() {
         return writable;
     }
