@@ -91,10 +91,10 @@ public class EdgeNode {
         AllowAll allowAll = new AllowAll();
         this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror, allowAll, allowAll, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
-                        limits.maxClientIdLength(), config.mqtt().allowAnonymous()));
+                        limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
-                limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
-                config.mqtt().connectTimeout(), limits.maxOutboundBuffer()));
+                config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
+                limits.maxOutboundBuffer()));
         this.sys = new SysTopics(broker, sessions, tree, retained, metrics, version);
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);

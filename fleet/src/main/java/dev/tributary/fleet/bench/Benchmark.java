@@ -13,8 +13,10 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
  * Mosquitto, started here one after the other on this machine, figures printed as a table.
  *
  * <pre>
- * ./tributary bench [seconds-per-scenario] [idle-connections]
+ * ./tributary bench [seconds-per-scenario] [idle-connections] [scenarios] [brokers]
  * </pre>
+ * scenarios: a comma-separated subset of fanin0,fanin1,fanout,latency,idle (default all);
+ * brokers: of tributary,mosquitto (default both).
  */
 public final class Benchmark {
 
@@ -22,25 +24,37 @@ public final class Benchmark {
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
         Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 10);
         int idle = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        List<String> only = List.of((args.length > 2 ? args[2] : "fanin0,fanin1,fanout,latency,idle").split(","));
+        List<String> brokers = List.of((args.length > 3 ? args[3] : "tributary,mosquitto").split(","));
         Path work = Files.createTempDirectory("tributary-bench");
         List<Scenarios.Result> results = new ArrayList<>();
-        for (String name : List.of("tributary", "mosquitto")) {
+        for (String name : brokers) {
             System.out.println("== " + name);
             try (BrokerProcess broker = start(name, root, work)) {
                 Scenarios scenarios = new Scenarios(broker);
                 scenarios.fanIn("warm-up", 10, MqttQos.AT_MOST_ONCE, 64, Duration.ofSeconds(5));
                 double cpuBefore = broker.cpuSeconds();
-                results.add(print(scenarios.fanIn("fan-in QoS 0", 50, MqttQos.AT_MOST_ONCE, 64, duration)));
-                results.add(print(scenarios.fanIn("fan-in QoS 1", 50, MqttQos.AT_LEAST_ONCE, 16, duration)));
-                results.add(print(scenarios.fanOut(100, MqttQos.AT_MOST_ONCE, 64, duration)));
-                results.add(print(scenarios.latency(2_000, duration)));
-                System.out.printf("   broker CPU for the four loads: %.1f s%n", broker.cpuSeconds() - cpuBefore);
+                if (only.contains("fanin0")) {
+                    results.add(print(scenarios.fanIn("fan-in QoS 0", 50, MqttQos.AT_MOST_ONCE, 64, duration)));
+                }
+                if (only.contains("fanin1")) {
+                    results.add(print(scenarios.fanIn("fan-in QoS 1", 50, MqttQos.AT_LEAST_ONCE, 16, duration)));
+                }
+                if (only.contains("fanout")) {
+                    results.add(print(scenarios.fanOut(100, MqttQos.AT_MOST_ONCE, 64, duration)));
+                }
+                if (only.contains("latency")) {
+                    results.add(print(scenarios.latency(2_000, duration)));
+                }
+                System.out.printf("   broker CPU for these loads: %.1f s%n", broker.cpuSeconds() - cpuBefore);
                 if (broker.isJvm()) {
                     System.out.println("   broker's dropped counters: " + broker.droppedCounters());
                 }
             }
-            try (BrokerProcess broker = start(name, root, work)) {
-                results.add(print(new Scenarios(broker).idleConnections(idle)));
+            if (only.contains("idle")) {
+                try (BrokerProcess broker = start(name, root, work)) {
+                    results.add(print(new Scenarios(broker).idleConnections(idle)));
+                }
             }
         }
         System.out.println();

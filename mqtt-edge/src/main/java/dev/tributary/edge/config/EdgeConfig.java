@@ -34,6 +34,10 @@ public interface EdgeConfig {
         @WithDefault("1883")
         int port();
 
+        /** Threads serving MQTT connections; 0 means one per CPU core. */
+        @WithDefault("0")
+        int ioThreads();
+
         /** A connection that has not sent CONNECT by then is closed. */
         @WithDefault("10s")
         Duration connectTimeout();

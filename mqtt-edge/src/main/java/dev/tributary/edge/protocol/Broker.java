@@ -85,6 +85,19 @@ public final class Broker {
         }
     }
 
+    /**
+     * Closes the connections that stayed silent too long. One sweep over all connections, run by
+     * the transport a few times a second, costs less than a timer per connection.
+     */
+    public void closeIdle() {
+        long now = System.nanoTime();
+        for (Connection connection : connections) {
+            if (connection.idleAt(now)) {
+                connection.link().execute(connection::idle);
+            }
+        }
+    }
+
     /** Closes every connection (graceful shutdown): their wills are published as for a lost connection. */
     public void closeAll(String reason) {
         for (Connection connection : Set.copyOf(connections)) {

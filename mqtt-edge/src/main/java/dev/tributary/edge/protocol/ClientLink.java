@@ -20,9 +20,6 @@ public interface ClientLink {
     /** Runs {@code task} on the thread that handles this connection's packets. */
     void execute(Runnable task);
 
-    /** Closes the connection after 1.5 × {@code seconds} without a packet [MQTT-3.1.2-24]; 0 means never. */
-    void keepAlive(int seconds);
-
     /** Closes the network connection (idempotent). */
     void close();
 

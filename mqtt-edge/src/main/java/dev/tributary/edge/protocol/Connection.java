@@ -47,6 +47,9 @@ public final class Connection {
     /** One flush task at a time: a Kafka response completes many records, their acks go out in one write. */
     private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
     private State state = State.AWAIT_CONNECT;
+    /** When the last packet arrived, and how long the connection may stay silent (0: for ever). */
+    private volatile long lastPacketNanos = System.nanoTime();
+    private volatile long idleLimitNanos;
     private String clientId;
     private String username;
     private Packet.Will will;
@@ -55,13 +58,19 @@ public final class Connection {
     Connection(Broker broker, ClientLink link) {
         this.broker = broker;
         this.link = link;
+        this.idleLimitNanos = broker.limits().connectTimeout().toNanos();
     }
 
     public String clientId() {
         return clientId;
     }
 
+    ClientLink link() {
+        return link;
+    }
+
     public void received(Packet packet) {
+        lastPacketNanos = System.nanoTime();
         switch (state) {
             case AWAIT_CONNECT -> {
                 if (packet instanceof Packet.Connect connect) {
@@ -177,7 +186,8 @@ public final class Connection {
         broker.metrics().connectAccepted();
         // [MQTT-3.2.2-1] sessionPresent 0 for a clean session, [MQTT-3.2.2-2] else whether state was kept
         link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent()));
-        link.keepAlive(connect.keepAliveSeconds());
+        // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
+        idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
         session.attach(link);
         while (state == State.CONNECTED && !held.isEmpty()) {
             connected(held.poll());
@@ -352,6 +362,15 @@ public final class Connection {
         } else {
             violation(detail);
         }
+    }
+
+    /**
+     * Whether, at {@code nowNanos}, the connection has been silent longer than allowed: 1.5 × keep
+     * alive once connected, the connect timeout before. Any thread may ask; {@link #idle()} acts.
+     */
+    boolean idleAt(long nowNanos) {
+        long limit = idleLimitNanos;
+        return limit > 0 && state != State.CLOSED && nowNanos - lastPacketNanos > limit;
     }
 
     /** No packet within 1.5 × keep alive [MQTT-3.1.2-24], or no CONNECT within the connect timeout. */

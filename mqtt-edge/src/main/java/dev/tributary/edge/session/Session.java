@@ -39,13 +39,13 @@ public final class Session {
     private final int maxQueued;
     private final EdgeMetrics metrics;
 
-    // Sized small: most devices publish and subscribe to a few topics, and at 10,000+ idle
-    // connections per node every default-sized collection shows in the memory per connection.
+    // Small or created on first use: at 10,000+ mostly idle connections per node, every
+    // default-sized collection shows in the memory per connection.
     private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>(2);
-    private final LinkedHashMap<Integer, InFlight> inflight = new LinkedHashMap<>(4);
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
+    private LinkedHashMap<Integer, InFlight> inflight;
+    private ArrayDeque<Delivery> queue;
     /** QoS 2 ids received and acknowledged (or being), until PUBREL: a resent PUBLISH is not routed twice. */
-    private final Map<Integer, CompletableFuture<Void>> inboundQos2 = new HashMap<>(2);
+    private Map<Integer, CompletableFuture<Void>> inboundQos2;
     private ClientLink link;
     private int lastPacketId;
 
@@ -83,6 +83,9 @@ public final class Session {
      */
     public synchronized void attach(ClientLink newLink) {
         link = newLink;
+        if (inflight == null) {
+            return; // nothing was ever sent or queued
+        }
         for (Map.Entry<Integer, InFlight> entry : inflight.entrySet()) {
             InFlight f = entry.getValue();
             if (f.released) {
@@ -118,6 +121,10 @@ public final class Session {
             return;
         }
         Delivery delivery = new Delivery(message, qos);
+        if (inflight == null) {
+            inflight = new LinkedHashMap<>(4);
+            queue = new ArrayDeque<>(2);
+        }
         if (link != null && queue.isEmpty() && inflight.size() < maxInflight) {
             int id = nextPacketId();
             inflight.put(id, new InFlight(delivery));
@@ -131,7 +138,7 @@ public final class Session {
 
     /** PUBACK for a QoS 1 message we sent. */
     public synchronized void acknowledged(int packetId) {
-        InFlight f = inflight.get(packetId);
+        InFlight f = inflight == null ? null : inflight.get(packetId);
         if (f != null && f.delivery.qos() == 1) {
             inflight.remove(packetId);
             drain();
@@ -140,7 +147,7 @@ public final class Session {
 
     /** PUBREC for a QoS 2 message we sent: answer PUBREL [MQTT-4.3.3-1]. */
     public synchronized void received(int packetId) {
-        InFlight f = inflight.get(packetId);
+        InFlight f = inflight == null ? null : inflight.get(packetId);
         if (f != null && f.delivery.qos() == 2) {
             f.released = true;
         }
@@ -151,7 +158,7 @@ public final class Session {
 
     /** PUBCOMP for a QoS 2 message we sent: the exchange is over. */
     public synchronized void completed(int packetId) {
-        InFlight f = inflight.get(packetId);
+        InFlight f = inflight == null ? null : inflight.get(packetId);
         if (f != null && f.released) {
             inflight.remove(packetId);
             drain();
@@ -164,20 +171,25 @@ public final class Session {
      * when the id is new and {@code handling} now stands for it.
      */
     public synchronized CompletableFuture<Void> inboundQos2(int packetId, CompletableFuture<Void> handling) {
+        if (inboundQos2 == null) {
+            inboundQos2 = new HashMap<>(4);
+        }
         return inboundQos2.putIfAbsent(packetId, handling);
     }
 
     /** PUBREL for an inbound QoS 2 message: the id may be reused [MQTT-4.3.3-2]. */
     public synchronized void released(int packetId) {
-        inboundQos2.remove(packetId);
+        if (inboundQos2 != null) {
+            inboundQos2.remove(packetId);
+        }
     }
 
     public synchronized int inflightCount() {
-        return inflight.size();
+        return inflight == null ? 0 : inflight.size();
     }
 
     public synchronized int queuedCount() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
     }
 
     private void drain() {

@@ -4,7 +4,6 @@ package dev.tributary.edge.transport;
 final class ChannelHandlerNames {
 
     static final String FLUSH_CONSOLIDATION = "flushConsolidation";
-    static final String IDLE = "idle";
     static final String DECODER = "mqttDecoder";
     static final String ENCODER = "mqttEncoder";
     static final String CONNECTION = "mqttConnection";

@@ -14,11 +14,10 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * The last handler of an MQTT pipeline: turns decoded messages into packets for the connection's
- * protocol state machine, and channel events (idle, closed, errors) into its calls. The one place
+ * protocol state machine, and channel events (closed, errors) into its calls. The one place
  * where a connection's errors are handled.
  */
 final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessage> {
@@ -58,15 +57,6 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
             connection.received(NettyPackets.fromNetty(message));
         } catch (MalformedPacketException e) {
             connection.violation(e.getMessage());
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
-            connection.idle();
-        } else {
-            super.userEventTriggered(ctx, event);
         }
     }
 

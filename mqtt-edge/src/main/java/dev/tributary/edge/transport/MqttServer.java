@@ -1,7 +1,6 @@
 package dev.tributary.edge.transport;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +15,13 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /** The MQTT TCP listener: accepts connections and builds each one's pipeline. */
 public final class MqttServer {
@@ -29,9 +29,12 @@ public final class MqttServer {
     private static final Logger LOG = Logger.getLogger(MqttServer.class);
 
     /** What the listener needs to know; all of it comes from {@code tributary.edge.*}. */
-    public record Settings(String host, int port, int maxPacketSize, int maxClientIdLength, int maxConnections,
-            Duration connectTimeout, int maxOutboundBuffer) {
+    public record Settings(String host, int port, int ioThreads, int maxPacketSize, int maxClientIdLength,
+            int maxConnections, int maxOutboundBuffer) {
     }
+
+    /** How often silent connections are looked for: keep alive is enforced to within this. */
+    private static final long IDLE_SWEEP_MILLIS = 250;
 
     private final Broker broker;
     private final EdgeMetrics metrics;
@@ -49,26 +52,29 @@ public final class MqttServer {
     }
 
     public void start() throws InterruptedException {
-        boss = new NioEventLoopGroup(1);
-        workers = new NioEventLoopGroup();
+        int threads = settings.ioThreads() > 0 ? settings.ioThreads() : Runtime.getRuntime().availableProcessors();
+        boolean epoll = Epoll.isAvailable();
+        boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         int high = Math.max(settings.maxOutboundBuffer(), 2);
         serverChannel = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel channel) {
+                    protected void initChannel(Channel channel) {
                         initConnection(channel);
                     }
                 })
                 .bind(settings.host(), settings.port()).sync().channel();
-        LOG.infof("MQTT listening on %s:%d", settings.host(), port());
+        boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.infof("MQTT listening on %s:%d (%s, %d I/O threads)", settings.host(), port(), epoll ? "epoll" : "nio", threads);
     }
 
-    private void initConnection(SocketChannel channel) {
+    private void initConnection(Channel channel) {
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             metrics.closed("max_connections");
@@ -82,8 +88,6 @@ public final class MqttServer {
                 // batches the flushes of one read burst; flushes from other threads (deliveries)
                 // go out at once, which keeps end-to-end latency low
                 .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, false))
-                .addLast(ChannelHandlerNames.IDLE,
-                        new IdleStateHandler(settings.connectTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
                 .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
                 .addLast(ChannelHandlerNames.ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker));

@@ -2,13 +2,11 @@ package dev.tributary.edge.transport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
 import dev.tributary.edge.codec.NettyPackets;
 import dev.tributary.edge.protocol.ClientLink;
 import dev.tributary.edge.protocol.Packet;
 import io.netty.channel.Channel;
-import io.netty.handler.timeout.IdleStateHandler;
 
 /** A {@link ClientLink} over a Netty channel. */
 final class NettyClientLink implements ClientLink {
@@ -42,22 +40,6 @@ final class NettyClientLink implements ClientLink {
     @Override
     public void execute(Runnable task) {
         channel.eventLoop().execute(task);
-    }
-
-    @Override
-    public void keepAlive(int seconds) {
-        // replaces the connect timeout; 0 turns the keep alive mechanism off [MQTT-3.1.2-10]
-        IdleStateHandler idle = seconds == 0 ? null
-                : new IdleStateHandler(seconds * 1500L, 0, 0, TimeUnit.MILLISECONDS);
-        execute(() -> {
-            if (channel.pipeline().get(ChannelHandlerNames.IDLE) != null) {
-                if (idle == null) {
-                    channel.pipeline().remove(ChannelHandlerNames.IDLE);
-                } else {
-                    channel.pipeline().replace(ChannelHandlerNames.IDLE, ChannelHandlerNames.IDLE, idle);
-                }
-            }
-        });
     }
 
     @Override

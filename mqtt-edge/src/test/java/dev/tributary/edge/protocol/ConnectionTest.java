@@ -3,6 +3,7 @@ package dev.tributary.edge.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,7 @@ class ConnectionTest {
                 mirrored.add(f);
                 return f;
             }, new AllowAll(), new AllowAll(), metrics,
-            new ProtocolLimits(new TopicLimits(256, 8), 64, true));
+            new ProtocolLimits(new TopicLimits(256, 8), 64, true, Duration.ofSeconds(5)));
 
     // ------------------------------------------------------------ CONNECT
 
@@ -102,10 +103,29 @@ class ConnectionTest {
     }
 
     @Test
-    void keepAliveIsHandedToTheTransport() {
+    void silenceBeyondOneAndAHalfKeepAlives_closesTheConnection_MQTT_3_1_2_24() {
         RecordingLink link = new RecordingLink();
-        broker.open(link).received(new Packet.Connect(4, "k", true, 30, null, null, null));
-        assertThat(link.keepAliveSeconds).isEqualTo(30);
+        Connection connection = broker.open(link);
+        connection.received(new Packet.Connect(4, "k", true, 30, null, null, null));
+        long now = System.nanoTime();
+        assertThat(connection.idleAt(now + 44_000_000_000L)).isFalse();
+        assertThat(connection.idleAt(now + 46_000_000_000L)).isTrue();
+    }
+
+    @Test
+    void keepAliveZero_neverTimesOut_MQTT_3_1_2_10() {
+        RecordingLink link = new RecordingLink();
+        Connection connection = broker.open(link);
+        connection.received(new Packet.Connect(4, "k0", true, 0, null, null, null));
+        assertThat(connection.idleAt(System.nanoTime() + 3_600_000_000_000L)).isFalse();
+    }
+
+    @Test
+    void noConnectWithinTheConnectTimeout_isIdle() {
+        Connection connection = broker.open(new RecordingLink());
+        long now = System.nanoTime();
+        assertThat(connection.idleAt(now + 4_000_000_000L)).isFalse();
+        assertThat(connection.idleAt(now + 6_000_000_000L)).isTrue();
     }
 
     @Test
@@ -114,7 +134,7 @@ class ConnectionTest {
         Broker slowAuth = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 3), tree,
                 new InMemoryRetainedStore(), PublishListener.NONE,
                 (id, user, password, address) -> decision, new AllowAll(), metrics,
-                new ProtocolLimits(TopicLimits.SPEC, 64, true));
+                new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)));
         RecordingLink link = new RecordingLink();
         Connection connection = slowAuth.open(link);
         connection.received(new Packet.Connect(4, "early", true, 60, null, null, null));
@@ -129,7 +149,7 @@ class ConnectionTest {
         Broker refusing = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 3), tree,
                 new InMemoryRetainedStore(), PublishListener.NONE,
                 (id, user, password, address) -> CompletableFuture.completedFuture(ConnectCode.BAD_USERNAME_OR_PASSWORD),
-                new AllowAll(), metrics, new ProtocolLimits(TopicLimits.SPEC, 64, true));
+                new AllowAll(), metrics, new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)));
         RecordingLink link = new RecordingLink();
         refusing.open(link).received(new Packet.Connect(4, "c", true, 60, "u", bytes("wrong"), null));
         assertThat(link.sent).containsExactly(new ConnAck(ConnectCode.BAD_USERNAME_OR_PASSWORD, false));

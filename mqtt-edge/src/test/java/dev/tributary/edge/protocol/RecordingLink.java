@@ -9,7 +9,6 @@ final class RecordingLink implements ClientLink {
     final List<Packet> sent = new ArrayList<>();
     boolean closed;
     boolean writable = true;
-    int keepAliveSeconds = -1;
 
     @Override
     public synchronized void send(Packet packet) {
@@ -34,11 +33,6 @@ final class RecordingLink implements ClientLink {
     @Override
     public void execute(Runnable task) {
         task.run();
-    }
-
-    @Override
-    public void keepAlive(int seconds) {
-        keepAliveSeconds = seconds;
     }
 
     @Override
