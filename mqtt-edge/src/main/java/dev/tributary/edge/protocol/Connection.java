@@ -42,8 +42,9 @@ public final class Connection {
     private final ClientLink link;
     private static final int MAX_HELD_BEFORE_CONNACK = 1_000;
 
-    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>(1);
-    private final ArrayDeque<Packet> held = new ArrayDeque<>(1);
+    // created on first use: most connections of a fleet are idle most of the time
+    private ArrayDeque<PendingAck> pendingAcks;
+    private ArrayDeque<Packet> held;
     /** One flush task at a time: a Kafka response completes many records, their acks go out in one write. */
     private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
     private State state = State.AWAIT_CONNECT;
@@ -82,6 +83,9 @@ public final class Connection {
             }
             case AUTHENTICATING -> {
                 // a client may send packets right after CONNECT; they wait for the CONNACK
+                if (held == null) {
+                    held = new ArrayDeque<>(4);
+                }
                 if (held.size() >= MAX_HELD_BEFORE_CONNACK) {
                     violation("more than " + MAX_HELD_BEFORE_CONNACK + " packets before CONNACK");
                 } else {
@@ -189,9 +193,10 @@ public final class Connection {
         // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
         idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
         session.attach(link);
-        while (state == State.CONNECTED && !held.isEmpty()) {
+        while (held != null && state == State.CONNECTED && !held.isEmpty()) {
             connected(held.poll());
         }
+        held = null;
     }
 
     private void refuse(ConnectCode code, String why) {
@@ -253,6 +258,9 @@ public final class Connection {
      */
     private void acknowledgeWhenDone(int packetId, int qos, CompletableFuture<Void> done) {
         PendingAck pending = new PendingAck(packetId, qos);
+        if (pendingAcks == null) {
+            pendingAcks = new ArrayDeque<>(16);
+        }
         pendingAcks.add(pending);
         if (done.isDone() && !done.isCompletedExceptionally()) {
             pending.ready = true;
@@ -276,7 +284,7 @@ public final class Connection {
 
     private void flushAcks() {
         boolean wrote = false;
-        while (state == State.CONNECTED && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
+        while (state == State.CONNECTED && pendingAcks != null && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
             PendingAck ack = pendingAcks.poll();
             link.write(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
             wrote = true;
