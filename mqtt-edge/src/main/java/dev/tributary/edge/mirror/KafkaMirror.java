@@ -45,6 +45,10 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaMirror.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    // header values that repeat on every record, encoded once (Kafka never modifies header values)
+    private static final byte[][] QOS = { utf8("0"), utf8("1"), utf8("2") };
+    private static final byte[] TRUE = utf8("true");
+    private static final byte[] FALSE = utf8("false");
 
     /** What the mirror needs from configuration. */
     public record Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis) {
@@ -188,8 +192,8 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         String key = rule.key(message.topic(), message.clientId());
         RecordHeaders headers = new RecordHeaders();
         headers.add(MirrorHeaders.TOPIC, utf8(message.topic()));
-        headers.add(MirrorHeaders.QOS, new byte[] { (byte) ('0' + message.qos()) });
-        headers.add(MirrorHeaders.RETAIN, utf8(Boolean.toString(message.retain())));
+        headers.add(MirrorHeaders.QOS, QOS[message.qos()]);
+        headers.add(MirrorHeaders.RETAIN, message.retain() ? TRUE : FALSE);
         if (message.clientId() != null) {
             headers.add(MirrorHeaders.CLIENT_ID, utf8(message.clientId()));
         }
