@@ -9,6 +9,7 @@ record Service(String name, String module, int httpPort, List<String> addresses)
     static final List<Service> ALL = List.of(
             new Service("mqtt-edge", "mqtt-edge", 8081, List.of(
                     "MQTT           mqtt://127.0.0.1:1883",
+                    "MQTT/WebSocket ws://127.0.0.1:9001/mqtt",
                     "edge health    http://127.0.0.1:8081/q/health",
                     "edge metrics   http://127.0.0.1:8081/q/metrics")),
             new Service("auth-service", "auth-service", 8082, List.of(

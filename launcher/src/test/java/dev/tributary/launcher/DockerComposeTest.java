@@ -67,17 +67,22 @@ class DockerComposeTest {
         Properties edge = config("mqtt-edge");
         @SuppressWarnings("unchecked")
         List<String> exposed = (List<String>) services.get("edge-1").get("expose");
-        assertThat(exposed).contains(edge.getProperty("quarkus.http.port"), edge.getProperty("tributary.edge.mqtt.port"));
+        assertThat(exposed).contains(edge.getProperty("quarkus.http.port"), edge.getProperty("tributary.edge.mqtt.port"),
+                edge.getProperty("tributary.edge.websocket.port"));
     }
 
     @Test
-    void loadBalancerSendsMqttToTheEdgesMqttPort() throws IOException {
-        String mqttPort = config("mqtt-edge").getProperty("tributary.edge.mqtt.port");
-        assertThat(ports("mqtt-lb")).contains(mqttPort + ":" + mqttPort);
+    void loadBalancerSendsMqttAndWebSocketToTheEdgesPorts() throws IOException {
+        Properties edge = config("mqtt-edge");
         String haproxy = Files.readString(ROOT.resolve("deploy/haproxy/haproxy.cfg"));
-        Matcher backend = Pattern.compile("backend edge_mqtt\\n((?:\\s+.*\\n)+)").matcher(haproxy);
-        assertThat(backend.find()).isTrue();
-        assertThat(backend.group(1)).contains("edge-1:" + mqttPort, "edge-2:" + mqttPort);
+        for (String[] listener : new String[][] { { "edge_mqtt", "tributary.edge.mqtt.port" },
+                { "edge_mqtt_ws", "tributary.edge.websocket.port" } }) {
+            String port = edge.getProperty(listener[1]);
+            assertThat(ports("mqtt-lb")).contains(port + ":" + port);
+            Matcher backend = Pattern.compile("backend " + listener[0] + "\\n((?:\\s+.*\\n)+)").matcher(haproxy);
+            assertThat(backend.find()).as(listener[0]).isTrue();
+            assertThat(backend.group(1)).contains("edge-1:" + port, "edge-2:" + port);
+        }
     }
 
     @Test

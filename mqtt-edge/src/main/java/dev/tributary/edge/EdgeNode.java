@@ -94,7 +94,7 @@ public class EdgeNode {
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
                 config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
-                limits.maxOutboundBuffer()));
+                limits.maxOutboundBuffer(), webSocket(config.websocket())));
         this.sys = new SysTopics(broker, sessions, tree, retained, metrics, version);
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);
@@ -120,6 +120,16 @@ public class EdgeNode {
             }
         });
         return new MappingRules(rules);
+    }
+
+    private static MqttServer.WebSocket webSocket(EdgeConfig.WebSocket ws) {
+        if (!ws.enabled()) {
+            return MqttServer.WebSocket.OFF;
+        }
+        if (!ws.path().startsWith("/")) {
+            throw new IllegalArgumentException("tributary.edge.websocket.path must start with '/': " + ws.path());
+        }
+        return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()));
     }
 
     private Map<String, Object> producerConfig() {

@@ -17,6 +17,8 @@ public interface EdgeConfig {
 
     Mqtt mqtt();
 
+    WebSocket websocket();
+
     Limits limits();
 
     Sys sys();
@@ -45,6 +47,25 @@ public interface EdgeConfig {
         /** Whether a CONNECT with no username is accepted (the authenticator still decides). */
         @WithDefault("true")
         boolean allowAnonymous();
+    }
+
+    /** MQTT over WebSocket (binary frames, subprotocol mqtt), e.g. for browsers. */
+    interface WebSocket {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** 0 picks a free port (tests). */
+        @WithDefault("9001")
+        int port();
+
+        @WithDefault("/mqtt")
+        String path();
+
+        /** Origins allowed to open a WebSocket (e.g. the dashboard's); unset allows any. */
+        Optional<List<String>> allowedOrigins();
     }
 
     interface Limits {

@@ -3,6 +3,11 @@ package dev.tributary.edge.transport;
 /** Names of the handlers in an MQTT connection's pipeline, in pipeline order. */
 final class ChannelHandlerNames {
 
+    static final String HTTP_CODEC = "httpCodec";
+    static final String HTTP_AGGREGATOR = "httpAggregator";
+    static final String WEBSOCKET_GATE = "webSocketGate";
+    static final String WEBSOCKET_PROTOCOL = "webSocketProtocol";
+    static final String WEBSOCKET_FRAMES = "webSocketFrames";
     static final String FLUSH_CONSOLIDATION = "flushConsolidation";
     static final String DECODER = "mqttDecoder";
     static final String ENCODER = "mqttEncoder";

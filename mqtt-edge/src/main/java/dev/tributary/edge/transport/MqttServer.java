@@ -1,6 +1,8 @@
 package dev.tributary.edge.transport;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,6 +14,8 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -19,18 +23,32 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
-/** The MQTT TCP listener: accepts connections and builds each one's pipeline. */
+/**
+ * The MQTT listeners, TCP and WebSocket: accept connections and build each one's pipeline. The
+ * MQTT part of the pipeline is the same for both; WebSocket only adds the HTTP upgrade and the
+ * frame adapter in front of it.
+ */
 public final class MqttServer {
 
     private static final Logger LOG = Logger.getLogger(MqttServer.class);
 
     /** What the listener needs to know; all of it comes from {@code tributary.edge.*}. */
     public record Settings(String host, int port, int ioThreads, int maxPacketSize, int maxClientIdLength,
-            int maxConnections, int maxOutboundBuffer) {
+            int maxConnections, int maxOutboundBuffer, WebSocket webSocket) {
+    }
+
+    /** The WebSocket listener; {@code port} -1 turns it off. */
+    public record WebSocket(String host, int port, String path, List<String> allowedOrigins) {
+
+        public static final WebSocket OFF = new WebSocket("127.0.0.1", -1, "/mqtt", List.of());
     }
 
     /** How often silent connections are looked for: keep alive is enforced to within this. */
@@ -43,6 +61,7 @@ public final class MqttServer {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
+    private Channel webSocketChannel;
 
     public MqttServer(Broker broker, EdgeMetrics metrics, Settings settings) {
         this.broker = broker;
@@ -56,35 +75,77 @@ public final class MqttServer {
         boolean epoll = Epoll.isAvailable();
         boss = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
         workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        serverChannel = bootstrap(channelType, this::initTcp).bind(settings.host(), settings.port()).sync().channel();
+        LOG.infof("MQTT listening on %s:%d (%s, %d I/O threads)", settings.host(), port(), epoll ? "epoll" : "nio", threads);
+        WebSocket ws = settings.webSocket();
+        if (ws.port() >= 0) {
+            webSocketChannel = bootstrap(channelType, this::initWebSocket).bind(ws.host(), ws.port()).sync().channel();
+            LOG.infof("MQTT over WebSocket listening on ws://%s:%d%s", ws.host(), webSocketPort(), ws.path());
+        }
+        boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType, Consumer<Channel> init) {
         int high = Math.max(settings.maxOutboundBuffer(), 2);
-        serverChannel = new ServerBootstrap()
+        return new ServerBootstrap()
                 .group(boss, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        initConnection(channel);
+                        init.accept(channel);
                     }
-                })
-                .bind(settings.host(), settings.port()).sync().channel();
-        boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.infof("MQTT listening on %s:%d (%s, %d I/O threads)", settings.host(), port(), epoll ? "epoll" : "nio", threads);
+                });
     }
 
-    private void initConnection(Channel channel) {
+    private void initTcp(Channel channel) {
+        if (admit(channel)) {
+            addMqtt(channel.pipeline());
+        }
+    }
+
+    private void initWebSocket(Channel channel) {
+        if (!admit(channel)) {
+            return;
+        }
+        WebSocket ws = settings.webSocket();
+        channel.pipeline()
+                .addLast(ChannelHandlerNames.HTTP_CODEC, new HttpServerCodec())
+                .addLast(ChannelHandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192))
+                .addLast(ChannelHandlerNames.WEBSOCKET_GATE, new WebSocketGate(ws.path(), ws.allowedOrigins()))
+                .addLast(ChannelHandlerNames.WEBSOCKET_PROTOCOL, new WebSocketServerProtocolHandler(
+                        WebSocketServerProtocolConfig.newBuilder()
+                                .websocketPath(ws.path())
+                                .subprotocols(String.join(",", WebSocketGate.SUBPROTOCOLS))
+                                // a frame can be no larger than the largest packet (plus its header)
+                                .maxFramePayloadLength(settings.maxPacketSize() + 5)
+                                .allowExtensions(false)
+                                .dropPongFrames(true)
+                                .build()))
+                .addLast(ChannelHandlerNames.WEBSOCKET_FRAMES, WebSocketFrames.INSTANCE);
+        addMqtt(channel.pipeline());
+    }
+
+    /** Counts the connection, or closes it at once when the node is full. */
+    private boolean admit(Channel channel) {
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             metrics.closed("max_connections");
             LOG.warnf("refusing a connection from %s: %d connections open (tributary.edge.limits.max-connections)",
                     channel.remoteAddress(), settings.maxConnections());
             channel.close();
-            return;
+            return false;
         }
         channel.closeFuture().addListener(f -> open.decrementAndGet());
-        channel.pipeline()
+        return true;
+    }
+
+    private void addMqtt(ChannelPipeline pipeline) {
+        pipeline
                 // batches the flushes of one read burst; flushes from other threads (deliveries)
                 // go out at once, which keeps end-to-end latency low
                 .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, false))
@@ -97,6 +158,11 @@ public final class MqttServer {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The WebSocket listener's port, or -1 when it is off. */
+    public int webSocketPort() {
+        return webSocketChannel == null ? -1 : ((InetSocketAddress) webSocketChannel.localAddress()).getPort();
+    }
+
     public boolean isListening() {
         return serverChannel != null && serverChannel.isActive();
     }
@@ -107,6 +173,10 @@ public final class MqttServer {
             return;
         }
         serverChannel.close().syncUninterruptibly();
+        if (webSocketChannel != null) {
+            webSocketChannel.close().syncUninterruptibly();
+            webSocketChannel = null;
+        }
         broker.closeAll("server shutting down");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (broker.connectionCount() > 0 && System.nanoTime() < deadline) {
