@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A broker under test, run as its own process so its memory and CPU can be read from /proc. */
-final class BrokerProcess implements AutoCloseable {
+public final class BrokerProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -26,7 +26,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     /** The packaged mqtt-edge, with the limits raised so it is measured, not its safety valves. */
-    static BrokerProcess tributary(Path root, Path work) throws IOException {
+    public static BrokerProcess tributary(Path root, Path work) throws IOException {
         return tributary(root, work, null);
     }
 
@@ -103,7 +103,7 @@ final class BrokerProcess implements AutoCloseable {
         return name;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
