@@ -21,7 +21,8 @@ import sun.misc.Signal;
 /**
  * {@code ./tributary up}: the whole platform on one machine. Starts a real Kafka broker (unless
  * KAFKA_BOOTSTRAP_SERVERS names one) and every service as child processes, waits until each
- * reports ready, prints the addresses, and on Ctrl-C stops them all, services first, Kafka last.
+ * reports ready, starts a simulated fleet, prints the addresses, and on Ctrl-C stops them all:
+ * the fleet, then the services, Kafka last.
  */
 public final class Tributary {
 
@@ -32,6 +33,7 @@ public final class Tributary {
     private final Path data;
     private final List<Process> services = new ArrayList<>();
     private LocalKafka kafka;
+    private Process fleet;
 
     Tributary(Path root, Path data) {
         this.root = root;
@@ -80,9 +82,16 @@ public final class Tributary {
         for (int i = 0; i < Service.ALL.size(); i++) {
             awaitReady(Service.ALL.get(i), services.get(i));
         }
+        int vehicles = fleetSize();
+        if (vehicles > 0) {
+            fleet = launchFleet(vehicles);
+        }
         say("");
         say("Kafka          " + bootstrap);
         Service.ALL.forEach(s -> s.addresses().forEach(Tributary::say));
+        if (fleet != null) {
+            say("fleet          " + vehicles + " simulated vehicles on fleet/<id>/telemetry (TRIBUTARY_FLEET_VEHICLES)");
+        }
         say("logs           " + data.resolve("logs"));
         say("");
         say("Tributary is up. Press Ctrl-C to stop.");
@@ -102,6 +111,28 @@ public final class Tributary {
                 .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         return builder.start();
+    }
+
+    private static int fleetSize() {
+        String configured = System.getenv("TRIBUTARY_FLEET_VEHICLES");
+        try {
+            return configured == null || configured.isBlank() ? 10 : Integer.parseInt(configured.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("TRIBUTARY_FLEET_VEHICLES must be a number: " + configured);
+        }
+    }
+
+    /** The simulated fleet, publishing to the local edge once everything is ready. */
+    private Process launchFleet(int vehicles) throws IOException {
+        say("starting a fleet of " + vehicles + " simulated vehicles");
+        Path fleetDir = root.resolve("fleet/target");
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", fleetDir.resolve("classes") + java.io.File.pathSeparator + fleetDir.resolve("lib") + "/*",
+                "dev.tributary.fleet.sim.FleetSimulator", "--vehicles", Integer.toString(vehicles), "--interval", "1")
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(data.resolve("logs").resolve("fleet.log").toFile())
+                .start();
     }
 
     private void awaitReady(Service service, Process process) {
@@ -131,28 +162,36 @@ public final class Tributary {
                 + "; see " + data.resolve("logs").resolve(service.name() + ".log"));
     }
 
-    /** Services first (they flush to Kafka on the way down), then Kafka. Idempotent. */
+    /** The fleet first (its vehicles say goodbye), then the services (they flush to Kafka), then Kafka. Idempotent. */
     synchronized void stop() {
-        if (services.isEmpty() && kafka == null) {
+        if (services.isEmpty() && kafka == null && fleet == null) {
             return;
         }
         say("stopping");
-        services.forEach(Process::destroy);
-        for (Process process : services) {
-            try {
-                if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-            }
+        if (fleet != null) {
+            stopProcess(fleet);
+            fleet = null;
         }
+        services.forEach(Process::destroy);
+        services.forEach(Tributary::stopProcess);
         services.clear();
         if (kafka != null) {
             kafka.stop();
             kafka = null;
         }
         say("stopped");
+    }
+
+    /** SIGTERM (already sent, or sent now), then SIGKILL if it does not end in time. */
+    private static void stopProcess(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+        }
     }
 
     private static void requireFree(int port, String what) {

@@ -11,8 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +42,7 @@ class TributaryUpIT {
         try {
             awaitLine(up, output, "Tributary is up", Duration.ofMinutes(4));
             List<ProcessHandle> children = up.descendants().toList();
-            assertThat(children).as("Kafka and four services").hasSizeGreaterThanOrEqualTo(5);
+            assertThat(children).as("Kafka, four services and the fleet").hasSizeGreaterThanOrEqualTo(6);
 
             HttpClient http = HttpClient.newHttpClient();
             for (Service service : Service.ALL) {
@@ -48,6 +53,8 @@ class TributaryUpIT {
             }
             assertThat(Files.readString(output)).contains("Kafka          127.0.0.1:9092", "http://127.0.0.1:8080");
             assertThat(data.resolve("kafka/kraft-logs/meta.properties")).as("Kafka data under TRIBUTARY_DATA").exists();
+            assertThat(fleetTelemetryInKafka()).as("the simulated fleet's telemetry reached Kafka through the edge")
+                    .contains("\"vehicle\":\"v1\"");
 
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("tributary exits on Ctrl-C").isTrue();
@@ -60,6 +67,25 @@ class TributaryUpIT {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
         }
+    }
+
+    /** One telemetry record from the fleet, read from the mirror topic of the local Kafka. */
+    private static String fleetTelemetryInKafka() {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092",
+                ConsumerConfig.GROUP_ID_CONFIG, "up-it-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("tributary.fleet.raw"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if ("v1".equals(record.key()) && record.value().contains("\"speed\"")) {
+                        return record.value();
+                    }
+                }
+            }
+        }
+        return "";
     }
 
     private static void awaitLine(Process process, Path output, String line, Duration timeout) throws IOException, InterruptedException {
