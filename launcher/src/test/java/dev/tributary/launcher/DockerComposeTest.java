@@ -68,7 +68,7 @@ class DockerComposeTest {
         @SuppressWarnings("unchecked")
         List<String> exposed = (List<String>) services.get("edge-1").get("expose");
         assertThat(exposed).contains(edge.getProperty("quarkus.http.port"), edge.getProperty("tributary.edge.mqtt.port"),
-                edge.getProperty("tributary.edge.websocket.port"));
+                edge.getProperty("tributary.edge.websocket.port"), edge.getProperty("tributary.edge.tls.port"));
     }
 
     @Test
@@ -76,7 +76,7 @@ class DockerComposeTest {
         Properties edge = config("mqtt-edge");
         String haproxy = Files.readString(ROOT.resolve("deploy/haproxy/haproxy.cfg"));
         for (String[] listener : new String[][] { { "edge_mqtt", "tributary.edge.mqtt.port" },
-                { "edge_mqtt_ws", "tributary.edge.websocket.port" } }) {
+                { "edge_mqtt_tls", "tributary.edge.tls.port" }, { "edge_mqtt_ws", "tributary.edge.websocket.port" } }) {
             String port = edge.getProperty(listener[1]);
             assertThat(ports("mqtt-lb")).contains(port + ":" + port);
             Matcher backend = Pattern.compile("backend " + listener[0] + "\\n((?:\\s+.*\\n)+)").matcher(haproxy);

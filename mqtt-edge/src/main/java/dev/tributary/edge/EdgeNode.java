@@ -39,6 +39,7 @@ import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.sys.SysTopics;
 import dev.tributary.edge.transport.MqttServer;
+import dev.tributary.edge.transport.TlsContexts;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -91,10 +92,11 @@ public class EdgeNode {
         AllowAll allowAll = new AllowAll();
         this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror, allowAll, allowAll, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
-                        limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout()));
+                        limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout(),
+                        config.tls().certificateCnAsUsername()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
                 config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
-                limits.maxOutboundBuffer(), webSocket(config.websocket())));
+                limits.maxOutboundBuffer(), webSocket(config.websocket(), config.tls()), tls(config.tls())));
         this.sys = new SysTopics(broker, sessions, tree, retained, metrics, version);
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);
@@ -122,14 +124,26 @@ public class EdgeNode {
         return new MappingRules(rules);
     }
 
-    private static MqttServer.WebSocket webSocket(EdgeConfig.WebSocket ws) {
+    private static MqttServer.WebSocket webSocket(EdgeConfig.WebSocket ws, EdgeConfig.Tls tls) {
         if (!ws.enabled()) {
             return MqttServer.WebSocket.OFF;
         }
         if (!ws.path().startsWith("/")) {
             throw new IllegalArgumentException("tributary.edge.websocket.path must start with '/': " + ws.path());
         }
-        return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()));
+        if (ws.tls() && !tls.enabled()) {
+            throw new IllegalArgumentException("tributary.edge.websocket.tls=true needs tributary.edge.tls.enabled=true "
+                    + "and its certificate and key");
+        }
+        return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()), ws.tls());
+    }
+
+    private static MqttServer.Tls tls(EdgeConfig.Tls tls) {
+        if (!tls.enabled()) {
+            return MqttServer.Tls.OFF;
+        }
+        return new MqttServer.Tls(tls.host(), tls.port(), TlsContexts.server(tls.certificate().orElse(null),
+                tls.key().orElse(null), tls.clientAuth(), tls.trustCertificates().orElse(null)));
     }
 
     private Map<String, Object> producerConfig() {

@@ -19,6 +19,8 @@ public interface EdgeConfig {
 
     WebSocket websocket();
 
+    Tls tls();
+
     Limits limits();
 
     Sys sys();
@@ -66,6 +68,40 @@ public interface EdgeConfig {
 
         /** Origins allowed to open a WebSocket (e.g. the dashboard's); unset allows any. */
         Optional<List<String>> allowedOrigins();
+
+        /** WSS: the WebSocket listener uses the TLS settings below (which must then be configured). */
+        @WithDefault("false")
+        boolean tls();
+    }
+
+    /** MQTT over TLS (TLS 1.2 and 1.3 only), optionally with client certificates. */
+    interface Tls {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** 0 picks a free port (tests). */
+        @WithDefault("8883")
+        int port();
+
+        /** PEM file: the server certificate (chain). */
+        Optional<String> certificate();
+
+        /** PEM file: its private key (PKCS#8). */
+        Optional<String> key();
+
+        /** none, optional or required: whether clients present a certificate. */
+        @WithDefault("none")
+        String clientAuth();
+
+        /** PEM file: the CA certificates that client certificates must chain to. */
+        Optional<String> trustCertificates();
+
+        /** A verified client certificate's CN is the client's user name (the CONNECT's is ignored). */
+        @WithDefault("true")
+        boolean certificateCnAsUsername();
     }
 
     interface Limits {

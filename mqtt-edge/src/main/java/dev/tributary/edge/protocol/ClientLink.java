@@ -24,4 +24,7 @@ public interface ClientLink {
     void close();
 
     String remoteAddress();
+
+    /** The CN of the client certificate verified on this connection, or null (no TLS, or no certificate). */
+    String certificateCommonName();
 }

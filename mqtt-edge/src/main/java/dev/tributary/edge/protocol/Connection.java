@@ -154,12 +154,14 @@ public final class Connection {
                 return;
             }
         }
-        if (connect.username() == null && !limits.allowAnonymous()) {
+        String certificateUser = limits.certificateCnAsUsername() ? link.certificateCommonName() : null;
+        String user = certificateUser != null ? certificateUser : connect.username();
+        if (user == null && !limits.allowAnonymous()) {
             refuse(ConnectCode.NOT_AUTHORIZED, "anonymous connect");
             return;
         }
         clientId = id;
-        username = connect.username();
+        username = user;
         state = State.AUTHENTICATING;
         broker.authenticator().authenticate(clientId, username, connect.password(), link.remoteAddress())
                 .whenComplete((code, error) -> link.execute(() -> authenticated(connect, code, error)));

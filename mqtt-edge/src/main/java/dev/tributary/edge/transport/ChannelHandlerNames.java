@@ -3,6 +3,7 @@ package dev.tributary.edge.transport;
 /** Names of the handlers in an MQTT connection's pipeline, in pipeline order. */
 final class ChannelHandlerNames {
 
+    static final String TLS = "tls";
     static final String HTTP_CODEC = "httpCodec";
     static final String HTTP_AGGREGATOR = "httpAggregator";
     static final String WEBSOCKET_GATE = "webSocketGate";

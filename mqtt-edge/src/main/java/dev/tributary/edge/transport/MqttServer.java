@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
 
 /**
  * The MQTT listeners, TCP and WebSocket: accept connections and build each one's pipeline. The
@@ -42,13 +43,19 @@ public final class MqttServer {
 
     /** What the listener needs to know; all of it comes from {@code tributary.edge.*}. */
     public record Settings(String host, int port, int ioThreads, int maxPacketSize, int maxClientIdLength,
-            int maxConnections, int maxOutboundBuffer, WebSocket webSocket) {
+            int maxConnections, int maxOutboundBuffer, WebSocket webSocket, Tls tls) {
     }
 
-    /** The WebSocket listener; {@code port} -1 turns it off. */
-    public record WebSocket(String host, int port, String path, List<String> allowedOrigins) {
+    /** The WebSocket listener; {@code port} -1 turns it off; {@code secure} makes it WSS with the TLS context. */
+    public record WebSocket(String host, int port, String path, List<String> allowedOrigins, boolean secure) {
 
-        public static final WebSocket OFF = new WebSocket("127.0.0.1", -1, "/mqtt", List.of());
+        public static final WebSocket OFF = new WebSocket("127.0.0.1", -1, "/mqtt", List.of(), false);
+    }
+
+    /** The TLS listener; {@code port} -1 turns it off. */
+    public record Tls(String host, int port, SslContext context) {
+
+        public static final Tls OFF = new Tls("127.0.0.1", -1, null);
     }
 
     /** How often silent connections are looked for: keep alive is enforced to within this. */
@@ -62,6 +69,7 @@ public final class MqttServer {
     private EventLoopGroup workers;
     private Channel serverChannel;
     private Channel webSocketChannel;
+    private Channel tlsChannel;
 
     public MqttServer(Broker broker, EdgeMetrics metrics, Settings settings) {
         this.broker = broker;
@@ -78,10 +86,16 @@ public final class MqttServer {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         serverChannel = bootstrap(channelType, this::initTcp).bind(settings.host(), settings.port()).sync().channel();
         LOG.infof("MQTT listening on %s:%d (%s, %d I/O threads)", settings.host(), port(), epoll ? "epoll" : "nio", threads);
+        Tls tls = settings.tls();
+        if (tls.port() >= 0) {
+            tlsChannel = bootstrap(channelType, this::initTls).bind(tls.host(), tls.port()).sync().channel();
+            LOG.infof("MQTT over TLS listening on %s:%d", tls.host(), tlsPort());
+        }
         WebSocket ws = settings.webSocket();
         if (ws.port() >= 0) {
             webSocketChannel = bootstrap(channelType, this::initWebSocket).bind(ws.host(), ws.port()).sync().channel();
-            LOG.infof("MQTT over WebSocket listening on ws://%s:%d%s", ws.host(), webSocketPort(), ws.path());
+            LOG.infof("MQTT over WebSocket listening on %s://%s:%d%s", ws.secure() ? "wss" : "ws", ws.host(),
+                    webSocketPort(), ws.path());
         }
         boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -108,11 +122,21 @@ public final class MqttServer {
         }
     }
 
+    private void initTls(Channel channel) {
+        if (admit(channel)) {
+            channel.pipeline().addLast(ChannelHandlerNames.TLS, settings.tls().context().newHandler(channel.alloc()));
+            addMqtt(channel.pipeline());
+        }
+    }
+
     private void initWebSocket(Channel channel) {
         if (!admit(channel)) {
             return;
         }
         WebSocket ws = settings.webSocket();
+        if (ws.secure()) {
+            channel.pipeline().addLast(ChannelHandlerNames.TLS, settings.tls().context().newHandler(channel.alloc()));
+        }
         channel.pipeline()
                 .addLast(ChannelHandlerNames.HTTP_CODEC, new HttpServerCodec())
                 .addLast(ChannelHandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(8192))
@@ -158,6 +182,11 @@ public final class MqttServer {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The TLS listener's port, or -1 when it is off. */
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
     /** The WebSocket listener's port, or -1 when it is off. */
     public int webSocketPort() {
         return webSocketChannel == null ? -1 : ((InetSocketAddress) webSocketChannel.localAddress()).getPort();
@@ -173,10 +202,13 @@ public final class MqttServer {
             return;
         }
         serverChannel.close().syncUninterruptibly();
-        if (webSocketChannel != null) {
-            webSocketChannel.close().syncUninterruptibly();
-            webSocketChannel = null;
+        for (Channel listener : new Channel[] { webSocketChannel, tlsChannel }) {
+            if (listener != null) {
+                listener.close().syncUninterruptibly();
+            }
         }
+        webSocketChannel = null;
+        tlsChannel = null;
         broker.closeAll("server shutting down");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (broker.connectionCount() > 0 && System.nanoTime() < deadline) {

@@ -45,6 +45,13 @@ final class RecordingLink implements ClientLink {
         return "test";
     }
 
+    String commonName;
+
+    @Override
+    public String certificateCommonName() {
+        return commonName;
+    }
+
     synchronized <T extends Packet> List<T> sent(Class<T> type) {
         return sent.stream().filter(type::isInstance).map(type::cast).toList();
     }

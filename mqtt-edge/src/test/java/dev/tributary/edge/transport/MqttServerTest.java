@@ -42,7 +42,7 @@ class MqttServerTest {
                     return CompletableFuture.completedFuture(null);
                 }, new AllowAll(), new AllowAll(), metrics, new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)));
         server = new MqttServer(broker, metrics,
-                new MqttServer.Settings("127.0.0.1", 0, 1, 4096, 64, 2, 65536, MqttServer.WebSocket.OFF));
+                new MqttServer.Settings("127.0.0.1", 0, 1, 4096, 64, 2, 65536, MqttServer.WebSocket.OFF, MqttServer.Tls.OFF));
         server.start();
     }
 
