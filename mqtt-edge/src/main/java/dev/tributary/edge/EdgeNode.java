@@ -2,6 +2,7 @@ package dev.tributary.edge;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,14 +18,17 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
 import dev.tributary.edge.config.EdgeConfig;
-import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.downlink.KafkaDownlink;
+import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.mirror.KafkaMirror;
 import dev.tributary.edge.mirror.MappingRule;
 import dev.tributary.edge.mirror.MappingRules;
@@ -41,9 +45,6 @@ import dev.tributary.edge.sys.SysTopics;
 import dev.tributary.edge.transport.MqttServer;
 import dev.tributary.edge.transport.TlsContexts;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -212,7 +213,7 @@ public class EdgeNode {
             downlink.close();
         }
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close(Duration.ofSeconds(2));
         }
         LOG.infof("edge node %s stopped", nodeId);
     }

@@ -132,7 +132,7 @@ public final class NettyPackets {
             checkUtf8(topic.topicName());
             MqttQoS qos = topic.qualityOfService();
             if (qos == MqttQoS.FAILURE) {
-                throw new MalformedPacketException("SUBSCRIBE with QoS 3"); // [MQTT-3-8.3-4]
+                throw new MalformedPacketException("SUBSCRIBE with QoS 3"); // [MQTT-3.8.3-4]
             }
             subscriptions.add(new Packet.Subscription(topic.topicName(), qos.value()));
         }

@@ -97,10 +97,7 @@ class KafkaMirrorIT {
     void kafkaStopped_noPubackUntilItIsBack_andEveryAcknowledgedMessageIsInKafka() throws Exception {
         LocalKafka kafka = SharedKafka.get();
         String vehicle = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-        Mqtt3AsyncClient device = client(vehicle);
-        device.connect().get(10, TimeUnit.SECONDS);
-        device.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("before".getBytes())
-                .send().get(30, TimeUnit.SECONDS);
+        Mqtt3AsyncClient device = deviceThatPublishedBefore(vehicle);
 
         kafka.stop();
         List<CompletableFuture<?>> acks = publishSome(device, vehicle, 20);
@@ -112,21 +109,14 @@ class KafkaMirrorIT {
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 200);
         device.disconnect().get(10, TimeUnit.SECONDS);
-
-        List<ConsumerRecord<byte[], byte[]>> records = consume(FLEET_TOPIC,
-                r -> new String(r.key(), StandardCharsets.UTF_8).equals(vehicle), 21);
-        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-                .containsExactlyElementsOf(expectedAfter("before", 20));
+        assertExactlyOnceInOrder(vehicle, 20);
     }
 
     @Test
     void kafkaHanging_noPubackUntilItAnswers_andNothingAcknowledgedIsLost() throws Exception {
         LocalKafka kafka = SharedKafka.get();
         String vehicle = "hang-" + UUID.randomUUID().toString().substring(0, 8);
-        Mqtt3AsyncClient device = client(vehicle);
-        device.connect().get(10, TimeUnit.SECONDS);
-        device.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("before".getBytes())
-                .send().get(30, TimeUnit.SECONDS);
+        Mqtt3AsyncClient device = deviceThatPublishedBefore(vehicle);
 
         kafka.pause();
         List<CompletableFuture<?>> acks;
@@ -140,10 +130,7 @@ class KafkaMirrorIT {
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(90, TimeUnit.SECONDS);
         device.disconnect().get(10, TimeUnit.SECONDS);
-        List<ConsumerRecord<byte[], byte[]>> records = consume(FLEET_TOPIC,
-                r -> new String(r.key(), StandardCharsets.UTF_8).equals(vehicle), 21);
-        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
-                .containsExactlyElementsOf(expectedAfter("before", 20));
+        assertExactlyOnceInOrder(vehicle, 20);
     }
 
     @Test
@@ -188,13 +175,24 @@ class KafkaMirrorIT {
         }
     }
 
+    /** A connected device whose first message ("before") Kafka already has, so the outage starts mid-stream. */
+    private Mqtt3AsyncClient deviceThatPublishedBefore(String vehicle) throws Exception {
+        Mqtt3AsyncClient device = client(vehicle);
+        device.connect().get(10, TimeUnit.SECONDS);
+        device.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("before".getBytes())
+                .send().get(30, TimeUnit.SECONDS);
+        return device;
+    }
+
     /** Exactly once and in order: the idempotent producer neither duplicates nor reorders on retry. */
-    private static List<String> expectedAfter(String first, int count) {
-        List<String> expected = new ArrayList<>(List.of(first));
+    private static void assertExactlyOnceInOrder(String vehicle, int count) {
+        List<String> expected = new ArrayList<>(List.of("before"));
         for (int i = 0; i < count; i++) {
             expected.add("m" + i);
         }
-        return expected;
+        List<ConsumerRecord<byte[], byte[]>> records = consume(FLEET_TOPIC,
+                r -> new String(r.key(), StandardCharsets.UTF_8).equals(vehicle), count + 1);
+        assertThat(records).extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
     }
 
     private List<CompletableFuture<?>> publishSome(Mqtt3AsyncClient device, String vehicle, int count) {
