@@ -52,7 +52,7 @@ class DockerComposeTest {
             built.add(module);
         });
         assertThat(built).as("every deployable is in the deployment")
-                .contains("mqtt-edge", "auth-service", "ingest-connector", "web-dashboard");
+                .contains("mqtt-edge", "auth-service", "ingest-connector", "web-dashboard", "fleet");
         assertThat(services.keySet()).contains("kafka-1", "kafka-2", "kafka-3", "edge-1", "edge-2", "mqtt-lb");
     }
 
@@ -83,6 +83,14 @@ class DockerComposeTest {
             assertThat(backend.find()).as(listener[0]).isTrue();
             assertThat(backend.group(1)).contains("edge-1:" + port, "edge-2:" + port);
         }
+    }
+
+    @Test
+    void fleetPublishesThroughTheLoadBalancer() throws IOException {
+        @SuppressWarnings("unchecked")
+        List<String> command = (List<String>) services.get("fleet").get("command");
+        String mqttPort = config("mqtt-edge").getProperty("tributary.edge.mqtt.port");
+        assertThat(String.join(" ", command)).contains("--host mqtt-lb", "--port " + mqttPort);
     }
 
     @Test
