@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -41,6 +42,7 @@ import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.kafkalocal.LocalKafka;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.NettyLeakCheck;
 import dev.tributary.testsupport.SharedKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,6 +51,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** The delivery guarantee against a real Kafka broker: acknowledged means in Kafka, even through outages. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@ExtendWith(NettyLeakCheck.class)
 class KafkaMirrorIT {
 
     private static final String FLEET_TOPIC = "tributary.fleet.raw";

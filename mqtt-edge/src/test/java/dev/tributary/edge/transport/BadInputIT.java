@@ -8,25 +8,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
+import dev.tributary.testsupport.NettyLeakCheck;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,48 +31,14 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@ExtendWith(NettyLeakCheck.class)
 class BadInputIT {
-
-    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
-    private static final Handler LEAK_WATCH = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getMessage() != null && record.getMessage().contains("LEAK")) {
-                LEAKS.add(record.getMessage());
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
 
     @Inject
     EdgeNode node;
 
     @TestHTTPResource("/q/metrics")
     URL metrics;
-
-    @BeforeAll
-    static void watchForLeaks() {
-        Logger.getLogger("io.netty.util.ResourceLeakDetector").addHandler(LEAK_WATCH);
-    }
-
-    @AfterAll
-    static void noBufferLeaked() {
-        // leaks are reported when a leaked buffer is collected and a later allocation notices
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            ByteBuf probe = PooledByteBufAllocator.DEFAULT.buffer(1024);
-            probe.release();
-        }
-        Logger.getLogger("io.netty.util.ResourceLeakDetector").removeHandler(LEAK_WATCH);
-        assertThat(LEAKS).isEmpty();
-    }
 
     @AfterEach
     void brokerStillServesOthers() throws Exception {

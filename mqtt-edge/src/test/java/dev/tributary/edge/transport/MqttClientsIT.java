@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientState;
@@ -26,12 +27,14 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.NettyLeakCheck;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The broker as a real client library sees it, over a real socket. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@ExtendWith(NettyLeakCheck.class)
 class MqttClientsIT {
 
     @Inject

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -30,6 +31,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.NettyLeakCheck;
 import dev.tributary.testsupport.SharedKafka;
 import dev.tributary.testsupport.TestCertificates;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -40,6 +42,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @TestProfile(TlsProfile.class)
 @QuarkusTestResource(KafkaTestResource.class)
+@ExtendWith(NettyLeakCheck.class)
 class TlsIT {
 
     @Inject

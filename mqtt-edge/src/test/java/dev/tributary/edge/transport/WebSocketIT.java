@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -28,12 +29,14 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.NettyLeakCheck;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** MQTT over WebSocket: a real client library, and raw frames for what libraries never send. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
+@ExtendWith(NettyLeakCheck.class)
 class WebSocketIT {
 
     @Inject
