@@ -50,6 +50,18 @@ final class RawMqttSocket implements AutoCloseable {
         return send(packet(0x10, variable.toByteArray()));
     }
 
+    /** The bytes of a 3.1.1 CONNECT with clean session, keep alive 60 and no will. */
+    static byte[] connectPacket(String clientId) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, "MQTT");
+        body.write(4);
+        body.write(0x02);
+        body.write(0);
+        body.write(60);
+        writeString(body, clientId);
+        return packet(0x10, body.toByteArray());
+    }
+
     /** Reads one CONNACK and returns its return code. */
     int connackCode() throws IOException {
         byte[] connack = in.readNBytes(4);

@@ -3,7 +3,6 @@ package dev.tributary.edge.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +76,7 @@ class TlsIT {
                 socket.setSoTimeout(5_000);
                 socket.startHandshake();
                 assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
-                socket.getOutputStream().write(connect("raw-" + protocol));
+                socket.getOutputStream().write(RawMqttSocket.connectPacket("raw-" + protocol));
                 byte[] connack = socket.getInputStream().readNBytes(4);
                 assertThat(connack).containsExactly(0x20, 0x02, 0x00, 0x00);
             }
@@ -123,14 +122,4 @@ class TlsIT {
         throw new AssertionError("no record for " + vehicle);
     }
 
-    private static byte[] connect(String clientId) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        RawMqttSocket.writeString(body, "MQTT");
-        body.write(4);
-        body.write(0x02);
-        body.write(0);
-        body.write(60);
-        RawMqttSocket.writeString(body, clientId);
-        return RawMqttSocket.packet(0x10, body.toByteArray());
-    }
 }

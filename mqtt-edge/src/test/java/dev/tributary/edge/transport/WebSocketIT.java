@@ -75,7 +75,7 @@ class WebSocketIT {
     void connectSplitOverTwoFrames_isReassembled_MQTT_6_0_0_2() throws Exception {
         Frames frames = new Frames();
         WebSocket ws = open("mqtt", frames);
-        byte[] connect = connectPacket("fragmented");
+        byte[] connect = RawMqttSocket.connectPacket("fragmented");
         ws.sendBinary(ByteBuffer.wrap(Arrays.copyOfRange(connect, 0, 7)), false).get(5, TimeUnit.SECONDS);
         ws.sendBinary(ByteBuffer.wrap(Arrays.copyOfRange(connect, 7, connect.length)), true).get(5, TimeUnit.SECONDS);
         byte[] connack = frames.binary.poll(5, TimeUnit.SECONDS);
@@ -87,7 +87,7 @@ class WebSocketIT {
     void frameLargerThanThePacketLimit_closesTheConnection() throws Exception {
         Frames frames = new Frames();
         WebSocket ws = open("mqtt", frames);
-        ws.sendBinary(ByteBuffer.wrap(connectPacket("oversize")), true).get(5, TimeUnit.SECONDS);
+        ws.sendBinary(ByteBuffer.wrap(RawMqttSocket.connectPacket("oversize")), true).get(5, TimeUnit.SECONDS);
         assertThat(frames.binary.poll(5, TimeUnit.SECONDS)).isNotNull();
         ws.sendBinary(ByteBuffer.allocate(70_000), true); // the test profile allows 65,536-byte packets
         assertThat(frames.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009); // message too big
@@ -113,16 +113,6 @@ class WebSocketIT {
                 .get(5, TimeUnit.SECONDS);
     }
 
-    private static byte[] connectPacket(String clientId) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        RawMqttSocket.writeString(body, "MQTT");
-        body.write(4);
-        body.write(0x02);
-        body.write(0);
-        body.write(60);
-        RawMqttSocket.writeString(body, clientId);
-        return RawMqttSocket.packet(0x10, body.toByteArray());
-    }
 
     /** Collects what the server sends: whole binary messages, and the close code. */
     private static final class Frames implements WebSocket.Listener {
