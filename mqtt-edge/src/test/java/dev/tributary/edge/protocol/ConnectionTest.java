@@ -156,6 +156,28 @@ class ConnectionTest {
         assertThat(link.closed).isTrue();
     }
 
+    @Test
+    void verifiedCertificateCn_replacesTheConnectUsername_whenConfigured() {
+        List<Message> seen = new ArrayList<>();
+        Broker certificateUsers = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 3), tree,
+                new InMemoryRetainedStore(), m -> {
+                    seen.add(m);
+                    return CompletableFuture.completedFuture(null);
+                }, new AllowAll(), new AllowAll(), metrics,
+                new ProtocolLimits(TopicLimits.SPEC, 64, false, Duration.ofSeconds(5), true));
+        RecordingLink withCertificate = new RecordingLink();
+        withCertificate.commonName = "device-7";
+        Connection c = certificateUsers.open(withCertificate);
+        c.received(new Packet.Connect(4, "c1", true, 60, "claimed", bytes("x"), null));
+        c.received(new Publish("t", bytes("x"), 0, false, false, 0));
+        assertThat(seen).singleElement().extracting(Message::username).isEqualTo("device-7");
+
+        // without a certificate and without a user name, anonymous access is off here
+        RecordingLink anonymous = new RecordingLink();
+        certificateUsers.open(anonymous).received(new Packet.Connect(4, "c2", true, 60, null, null, null));
+        assertThat(anonymous.sent).containsExactly(new ConnAck(ConnectCode.NOT_AUTHORIZED, false));
+    }
+
     // ------------------------------------------------------------ PUBLISH
 
     @Test
