@@ -46,9 +46,9 @@ class TributaryUpIT {
 
             HttpClient http = HttpClient.newHttpClient();
             for (Service service : Service.ALL) {
-                HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(service.readinessUrl())).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(ready.statusCode()).as(service.name()).isEqualTo(200);
+                // the fleet starts right after the services: give a node a few seconds to settle
+                HttpResponse<String> ready = readiness(http, service, Duration.ofSeconds(20));
+                assertThat(ready.statusCode()).as(service.name() + ": " + ready.body()).isEqualTo(200);
                 assertThat(ready.body()).as(service.name()).contains("\"status\": \"UP\"");
             }
             assertThat(Files.readString(output)).contains("Kafka          127.0.0.1:9092", "http://127.0.0.1:8080");
@@ -66,6 +66,19 @@ class TributaryUpIT {
         } finally {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
+        }
+    }
+
+    /** The readiness answer, polled until it is 200 or {@code patience} is over. */
+    private static HttpResponse<String> readiness(HttpClient http, Service service, Duration patience) throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(service.readinessUrl())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 200 || System.nanoTime() > deadline) {
+                return ready;
+            }
+            Thread.sleep(500);
         }
     }
 

@@ -66,7 +66,8 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     /** Records in the queue or being handed over by the sender thread: while any, nothing overtakes them. */
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger qos0Pending = new AtomicInteger();
-    private final AtomicLong lastAckNanos = new AtomicLong(System.nanoTime());
+    /** The last acknowledgement, or when records started waiting after none were: the age readiness judges. */
+    private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
     private final Counter sent;
     private final Counter failed;
     private final Counter droppedQos0;
@@ -122,14 +123,21 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
                 droppedQos0.increment();
                 return DONE;
             }
-            pending.incrementAndGet();
+            startPending();
             submit(new Pending(record, null, true));
             return DONE;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        pending.incrementAndGet();
+        startPending();
         submit(new Pending(record, done, false));
         return done;
+    }
+
+    private void startPending() {
+        if (pending.incrementAndGet() == 1) {
+            // nothing was waiting: the clock for "no progress" starts now, not at the last ack
+            lastProgressNanos.set(System.nanoTime());
+        }
     }
 
     private void submit(Pending p) {
@@ -240,7 +248,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
             qos0Pending.decrementAndGet();
         }
         if (error == null) {
-            lastAckNanos.set(System.nanoTime());
+            lastProgressNanos.set(System.nanoTime());
             sent.increment();
             if (p.done() != null) {
                 p.done().complete(null);
@@ -259,7 +267,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     /** False while records wait for Kafka and none was acknowledged for a while: Kafka is down or hanging. */
     public boolean isHealthy() {
         return pending.get() == 0
-                || System.nanoTime() - lastAckNanos.get() < TimeUnit.MILLISECONDS.toNanos(settings.unavailableAfterMillis());
+                || System.nanoTime() - lastProgressNanos.get() < TimeUnit.MILLISECONDS.toNanos(settings.unavailableAfterMillis());
     }
 
     public int pendingCount() {
