@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -154,14 +153,9 @@ public final class MirrorBenchmark {
         int total = (int) (rate * duration.toSeconds());
         long[] latencies = new long[total];
         CompletableFuture<?>[] acks = new CompletableFuture<?>[total];
-        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            Pacing.awaitSlot(start, rate, i);
             int index = i;
             long sent = System.nanoTime();
             acks[i] = client.publishWith().topic("fleet/latency/telemetry").qos(MqttQos.AT_LEAST_ONCE)
@@ -171,8 +165,8 @@ public final class MirrorBenchmark {
         CompletableFuture.allOf(acks).get(60, TimeUnit.SECONDS);
         client.disconnect().get(10, TimeUnit.SECONDS);
         long[] measured = Arrays.stream(latencies, rate, total).sorted().toArray(); // first second is warm-up
-        return new double[] { measured[measured.length / 2] / 1e6, measured[(int) (measured.length * 0.99)] / 1e6,
-                measured[measured.length - 1] / 1e6 };
+        return new double[] { Pacing.percentile(measured, 0.50) / 1e6, Pacing.percentile(measured, 0.99) / 1e6,
+                Pacing.percentile(measured, 1.0) / 1e6 };
     }
 
     private static Mqtt3AsyncClient client(BrokerProcess edge, String id) {

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -94,14 +93,9 @@ final class Scenarios {
         Mqtt3AsyncClient publisher = client("lat-pub");
         publisher.connect().get(10, TimeUnit.SECONDS);
 
-        long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
+            Pacing.awaitSlot(start, rate, i);
             ByteBuffer payload = ByteBuffer.allocate(PAYLOAD);
             payload.putInt(i).putLong(System.nanoTime());
             publisher.publishWith().topic("latency/topic").qos(MqttQos.AT_MOST_ONCE).payload(payload.array()).send();
@@ -112,10 +106,10 @@ final class Scenarios {
         subscriber.close();
         // the first second warms both sides up and is left out
         long[] measured = Arrays.stream(latencies, Math.min(rate, total), total).filter(l -> l > 0).sorted().toArray();
-        double p50 = percentile(measured, 0.50) / 1e3;
-        double p99 = percentile(measured, 0.99) / 1e3;
+        double p50 = Pacing.percentile(measured, 0.50) / 1e3;
+        double p99 = Pacing.percentile(measured, 0.99) / 1e3;
         return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received, lost,
-                String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, percentile(measured, 1.0) / 1e3));
+                String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, Pacing.percentile(measured, 1.0) / 1e3));
     }
 
     /** Opens {@code count} idle MQTT connections and reports the broker's resident memory per connection. */
@@ -227,14 +221,6 @@ final class Scenarios {
     private static void disconnect(List<Mqtt3AsyncClient> clients) {
         CompletableFuture.allOf(clients.stream().map(c -> c.disconnect()).toArray(CompletableFuture[]::new))
                 .orTimeout(30, TimeUnit.SECONDS).join();
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     /** A minimal MQTT 3.1.1 CONNECT: clean session, no credentials. */
