@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tributary.testsupport.Browser;
+
 /** Smoke test of the README's first command: {@code ./tributary up}, then Ctrl-C. */
 class TributaryUpIT {
 
@@ -30,7 +32,7 @@ class TributaryUpIT {
     Path data;
 
     @Test
-    void up_startsKafkaAndEveryService_andCtrlCLeavesNoProcessBehind() throws Exception {
+    void up_startsKafkaEveryServiceAndALiveDashboard_andCtrlCLeavesNoProcessBehind() throws Exception {
         Path output = data.resolve("up.out");
         ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("tributary").toString(), "up")
                 .directory(ROOT.toFile())
@@ -55,6 +57,15 @@ class TributaryUpIT {
             assertThat(data.resolve("kafka/kraft-logs/meta.properties")).as("Kafka data under TRIBUTARY_DATA").exists();
             assertThat(fleetTelemetryInKafka()).as("the simulated fleet's telemetry reached Kafka through the edge")
                     .contains("\"vehicle\":\"v1\"");
+            try (Browser browser = new Browser()) {
+                browser.open("http://127.0.0.1:8080");
+                browser.awaitUpTo(Duration.ofSeconds(30), () -> browser.script(
+                        "return document.querySelectorAll('#fleet-table tbody td.status.online').length").equals(10L));
+                String position = browser.text("tr[data-vehicle='v1'] td.position");
+                browser.awaitUpTo(Duration.ofSeconds(15),
+                        () -> !browser.text("tr[data-vehicle='v1'] td.position").equals(position));
+                browser.screenshot("tributary-up");
+            }
 
             new ProcessBuilder("kill", "-INT", Long.toString(up.pid())).start().waitFor();
             assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("tributary exits on Ctrl-C").isTrue();

@@ -14,15 +14,20 @@ import java.util.concurrent.TimeUnit;
 public final class BrokerProcess implements AutoCloseable {
 
     private final String name;
-    private final Process process;
+    private final ProcessBuilder command;
+    private Process process;
     private final int port;
     private final int httpPort;
+    private final int webSocketPort;
 
-    private BrokerProcess(String name, Process process, int port, int httpPort) {
+    private BrokerProcess(String name, ProcessBuilder command, Process process, int port, int httpPort,
+            int webSocketPort) {
         this.name = name;
+        this.command = command;
         this.process = process;
         this.port = port;
         this.httpPort = httpPort;
+        this.webSocketPort = webSocketPort;
     }
 
     /** The packaged mqtt-edge, with the limits raised so it is measured, not its safety valves. */
@@ -38,11 +43,15 @@ public final class BrokerProcess implements AutoCloseable {
         }
         int port = freePort();
         int httpPort = freePort();
+        int webSocketPort = freePort();
         ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx2g", "-XX:+UseParallelGC", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("tributary.log").toFile());
+                .redirectErrorStream(true)
+                // appended, so a restart adds to the log instead of replacing it
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("tributary.log").toFile()));
         var env = builder.environment();
         env.put("TRIBUTARY_EDGE_MQTT_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("TRIBUTARY_EDGE_WEBSOCKET_PORT", Integer.toString(webSocketPort));
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_CONNECTIONS", "19000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_INFLIGHT", "65000");
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
@@ -57,7 +66,8 @@ public final class BrokerProcess implements AutoCloseable {
             env.put("TRIBUTARY_EDGE_MIRROR_MAX_QOS0_PENDING", "1000000");
             env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         }
-        return started("tributary", builder.start(), port, httpPort);
+        return new BrokerProcess("tributary", builder, awaitPort("tributary", builder.start(), port), port, httpPort,
+                webSocketPort);
     }
 
     /** Debian's Mosquitto, configured as the issue asks: no artificial limits. */
@@ -79,10 +89,16 @@ public final class BrokerProcess implements AutoCloseable {
                 "log_type error"));
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-c", config.toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("mosquitto.log").toFile());
-        return started("mosquitto", builder.start(), port, 0);
+        return new BrokerProcess("mosquitto", builder, awaitPort("mosquitto", builder.start(), port), port, 0, 0);
     }
 
-    private static BrokerProcess started(String name, Process process, int port, int httpPort) {
+    /** Stops the broker and starts it again with the same command and ports, as an operator's restart would. */
+    public void restart() throws IOException {
+        close();
+        process = awaitPort(name, command.start(), port);
+    }
+
+    private static Process awaitPort(String name, Process process, int port) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -90,7 +106,7 @@ public final class BrokerProcess implements AutoCloseable {
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return new BrokerProcess(name, process, port, httpPort);
+                return process;
             } catch (IOException notYet) {
                 sleep(100);
             }
@@ -105,6 +121,11 @@ public final class BrokerProcess implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The MQTT-over-WebSocket port (path /mqtt) of a Tributary edge; 0 for other brokers. */
+    public int webSocketPort() {
+        return webSocketPort;
     }
 
     long pid() {

@@ -3,7 +3,9 @@ package dev.tributary.fleet.sim;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +34,8 @@ public final class FleetSimulator implements AutoCloseable {
 
     private final SimulatorOptions options;
     private final List<SimulatedVehicle> vehicles = new ArrayList<>();
+    // read by connected listeners on the client's threads while start() is still adding vehicles
+    private final Map<String, Mqtt3AsyncClient> clients = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "fleet-ticker");
         thread.setDaemon(true);
@@ -80,6 +84,7 @@ public final class FleetSimulator implements AutoCloseable {
                     route.centreLon() + (i / 10 % 10) * 0.01, 1 + (i % 5)), i);
             Mqtt3AsyncClient client = client(id);
             vehicles.add(new SimulatedVehicle(vehicle, client));
+            clients.put(id, client);
             connecting.add(connect(id, client));
         }
         CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
@@ -113,10 +118,12 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void markOnline(String id) {
-        vehicles.stream().filter(v -> v.state().id.equals(id)).findFirst().ifPresent(v -> v.client().publishWith()
-                .topic(statusTopic(id)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
-                .payload(("{\"online\":true,\"since\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.UTF_8))
-                .send());
+        Mqtt3AsyncClient client = clients.get(id);
+        if (client != null) {
+            client.publishWith().topic(statusTopic(id)).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                    .payload(("{\"online\":true,\"since\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.UTF_8))
+                    .send();
+        }
     }
 
     private void acknowledge(String id, Mqtt3AsyncClient client, Mqtt3Publish command) {

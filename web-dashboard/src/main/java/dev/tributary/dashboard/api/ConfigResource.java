@@ -1,0 +1,43 @@
+package dev.tributary.dashboard.api;
+
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.tributary.dashboard.config.DashboardConfig;
+
+/** {@code GET /api/config}: the page's settings, read once when it loads. */
+@Path("/api/config")
+public class ConfigResource {
+
+    public record PageConfig(Mqtt mqtt, Limits limits) {
+    }
+
+    public record Mqtt(String url, String username, String password, String fleetPrefix, List<String> explorerFilters) {
+    }
+
+    public record Limits(int historySamples, int explorerTopics, int payloadPreviewBytes, int tableRows,
+            int acknowledgements) {
+    }
+
+    private final DashboardConfig config;
+
+    public ConfigResource(DashboardConfig config) {
+        this.config = config;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public PageConfig config() {
+        DashboardConfig.Mqtt mqtt = config.mqtt();
+        DashboardConfig.Limits limits = config.limits();
+        return new PageConfig(
+                new Mqtt(mqtt.url(), mqtt.username().orElse(null), mqtt.password().orElse(null), mqtt.fleetPrefix(),
+                        mqtt.explorerFilters()),
+                new Limits(limits.historySamples(), limits.explorerTopics(), limits.payloadPreviewBytes(),
+                        limits.tableRows(), limits.acknowledgements()));
+    }
+}
