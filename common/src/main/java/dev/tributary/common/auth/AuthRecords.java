@@ -1,17 +1,28 @@
 package dev.tributary.common.auth;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The format of the compacted auth topic: auth-service is its only writer, every edge keeps a
- * replica. One record per principal and one for the whole ordered ACL (order matters, so the
- * list travels as one value); a tombstone (null value) deletes a principal. Values are JSON of
- * the records below.
+ * replica. Keys: {@code principal:<username>} (one per device or user; a tombstone deletes it),
+ * {@code acl} (the whole ordered rule list, one value, because order decides) and {@code keys}
+ * (the public keys tokens are signed with, so edges verify tokens with no call to auth-service).
+ * Values are the JSON of the records below.
  */
 public final class AuthRecords {
 
     public static final String PRINCIPAL_KEY_PREFIX = "principal:";
     public static final String ACL_KEY = "acl";
+    public static final String KEYS_KEY = "keys";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private AuthRecords() {
     }
@@ -20,18 +31,82 @@ public final class AuthRecords {
         return PRINCIPAL_KEY_PREFIX + username;
     }
 
-    /** A device or user. {@code passwordHash} is a self-describing hash string, never a password. */
-    public record Principal(String username, String passwordHash, List<String> groups, boolean disabled) {
+    public enum Kind { DEVICE, USER }
+
+    /**
+     * A device or user. {@code passwordHash} is a self-describing hash ({@link PasswordHashes}), never a
+     * password. Tokens issued before {@code tokensNotBeforeSeconds} (epoch seconds) are revoked.
+     */
+    public record Principal(String username, Kind kind, String passwordHash, List<String> groups, boolean disabled,
+            long tokensNotBeforeSeconds) {
+
+        public Principal {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        public Principal withPasswordHash(String hash) {
+            return new Principal(username, kind, hash, groups, disabled, tokensNotBeforeSeconds);
+        }
+
+        public Principal withDisabled(boolean value) {
+            return new Principal(username, kind, passwordHash, groups, value, tokensNotBeforeSeconds);
+        }
+
+        public Principal withGroups(List<String> value) {
+            return new Principal(username, kind, passwordHash, value, disabled, tokensNotBeforeSeconds);
+        }
+
+        public Principal withTokensNotBefore(long epochSeconds) {
+            return new Principal(username, kind, passwordHash, groups, disabled, epochSeconds);
+        }
     }
 
     public enum Who { USER, GROUP, ANY }
 
-    public enum Action { PUBLISH, SUBSCRIBE, BOTH }
+    public enum Action {
+        PUBLISH, SUBSCRIBE, BOTH;
+
+        public boolean covers(Action wanted) {
+            return this == BOTH || this == wanted;
+        }
+    }
 
     /**
-     * One ordered ACL rule. {@code topicFilter} may hold {@code ${username}} and {@code ${clientid}},
-     * substituted literally as one topic level.
+     * One ordered ACL rule. {@code name} is the user or group name ({@code null} for ANY).
+     * {@code topicFilter} may hold {@code ${username}} and {@code ${clientid}} as whole levels.
      */
     public record AclRule(Who who, String name, String topicFilter, Action action, boolean allow) {
+    }
+
+    /** A public key tokens are signed with: {@code kid}, algorithm (RS256), X.509 DER in base64. */
+    public record SigningKey(String kid, String algorithm, String publicKey) {
+    }
+
+    public static byte[] encode(Object value) {
+        try {
+            return JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static Principal principal(byte[] json) {
+        return read(json, new TypeReference<Principal>() { });
+    }
+
+    public static List<AclRule> acl(byte[] json) {
+        return read(json, new TypeReference<List<AclRule>>() { });
+    }
+
+    public static List<SigningKey> keys(byte[] json) {
+        return read(json, new TypeReference<List<SigningKey>>() { });
+    }
+
+    private static <T> T read(byte[] json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an auth record: " + e.getMessage(), e);
+        }
     }
 }

@@ -133,6 +133,53 @@ public final class Topics {
     }
 
     /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */
+    /**
+     * Whether every topic that {@code filter} matches is also matched by {@code wider}: a subscription
+     * to {@code filter} can receive nothing {@code wider} does not allow. Wildcards in {@code filter}
+     * are read as wildcards, so {@code +} is covered only by {@code +} or {@code #}.
+     */
+    public static boolean covers(String wider, String filter) {
+        if (filter.startsWith("$") && (wider.startsWith("+") || wider.startsWith("#"))) {
+            return false; // [MQTT-4.7.2-1] wildcards at the start never reach $ topics
+        }
+        String[] w = levels(wider);
+        String[] f = levels(filter);
+        for (int i = 0; i < w.length; i++) {
+            if (w[i].equals("#")) {
+                return true;
+            }
+            if (i == f.length) {
+                return false;
+            }
+            if (f[i].equals("#") || (!w[i].equals("+") && (f[i].equals("+") || !w[i].equals(f[i])))) {
+                return false;
+            }
+        }
+        return f.length == w.length;
+    }
+
+    /** Whether some topic is matched by both filters. */
+    public static boolean overlaps(String a, String b) {
+        if ((a.startsWith("$") && (b.startsWith("+") || b.startsWith("#")))
+                || (b.startsWith("$") && (a.startsWith("+") || a.startsWith("#")))) {
+            return false;
+        }
+        String[] x = levels(a);
+        String[] y = levels(b);
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            if (x[i].equals("#") || y[i].equals("#")) {
+                return true;
+            }
+            if (!x[i].equals("+") && !y[i].equals("+") && !x[i].equals(y[i])) {
+                return false;
+            }
+        }
+        // the longer one may only go on with "#", which also matches the parent level
+        String[] longer = x.length > y.length ? x : y;
+        int shorter = Math.min(x.length, y.length);
+        return x.length == y.length || (longer.length == shorter + 1 && longer[shorter].equals("#"));
+    }
+
     public static String[] levels(String topic) {
         return topic.split("/", -1);
     }

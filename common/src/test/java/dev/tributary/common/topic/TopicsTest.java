@@ -86,4 +86,41 @@ class TopicsTest {
         assertThat(Topics.nameProblem("abcdefghijk", limits)).contains("longer");
         assertThat(Topics.utf8Length("é€𝄞")).isEqualTo(2 + 3 + 4);
     }
+
+    @ParameterizedTest(name = "{0} covers {1}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            #              | fleet/+/telemetry  | true
+            fleet/#        | fleet              | true
+            fleet/#        | fleet/#            | true
+            fleet/+/#      | fleet/#            | false
+            fleet/+        | fleet/v1           | true
+            fleet/+        | fleet/+            | true
+            fleet/v1       | fleet/+            | false
+            fleet/v1/#     | fleet/+/telemetry  | false
+            fleet/v1/#     | fleet/v1/+         | true
+            fleet/+        | fleet/v1/telemetry | false
+            fleet/v1       | fleet/v1/#         | false
+            #              | $SYS/#             | false
+            $SYS/#         | $SYS/broker/uptime | true
+            """)
+    void covers_onlyWhenEveryTopicOfTheFilterIsMatchedByTheWiderOne(String wider, String filter, boolean expected) {
+        assertThat(Topics.covers(wider, filter)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} overlaps {1}: {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            fleet/v1/#        | fleet/+/telemetry | true
+            fleet/v1/telemetry| fleet/#           | true
+            fleet/v1          | fleet/v2          | false
+            fleet/+           | fleet/v1/x        | false
+            fleet/#           | fleet             | true
+            fleet             | fleet/#           | true
+            fleet/+/x         | fleet/v1/y        | false
+            #                 | $SYS/broker       | false
+            a/+               | +/b               | true
+            """)
+    void overlaps_whenSomeTopicMatchesBoth(String a, String b, boolean expected) {
+        assertThat(Topics.overlaps(a, b)).isEqualTo(expected);
+        assertThat(Topics.overlaps(b, a)).isEqualTo(expected);
+    }
 }
