@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,6 +29,10 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
+import dev.tributary.edge.auth.Authenticator;
+import dev.tributary.edge.auth.Authorizer;
+import dev.tributary.edge.auth.KafkaAuthReplica;
+import dev.tributary.edge.auth.ReplicaAuth;
 import dev.tributary.edge.config.EdgeConfig;
 import dev.tributary.edge.downlink.KafkaDownlink;
 import dev.tributary.edge.metrics.EdgeMetrics;
@@ -71,6 +78,8 @@ public class EdgeNode {
     private final MeterRegistry registry;
     private final MappingRules rules;
     private final KafkaMirror mirror;
+    private final KafkaAuthReplica authReplica;
+    private final ThreadPoolExecutor hashing;
     private KafkaDownlink downlink;
     private Admin admin;
     private ScheduledExecutorService scheduler;
@@ -90,8 +99,22 @@ public class EdgeNode {
         EdgeConfig.Limits limits = config.limits();
         this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
                 limits.maxInflight(), limits.maxQueuedMessages());
-        AllowAll allowAll = new AllowAll();
-        this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror, allowAll, allowAll, metrics,
+        EdgeConfig.Auth auth = config.auth();
+        Object access;
+        if (auth.enabled()) {
+            this.authReplica = new KafkaAuthReplica(kafkaConfig, auth.topic());
+            this.hashing = hashPool(auth.hashThreads());
+            access = new ReplicaAuth(authReplica, new ReplicaAuth.Settings(auth.credentialCacheSize(), auth.maxFailures(),
+                    auth.failureWindow().toNanos(), auth.tokenIssuer()), hashing, System::nanoTime, registry,
+                    this::disconnectUsers);
+        } else {
+            LOG.warn("authentication is OFF (tributary.edge.auth.enabled=false): every client may use every topic");
+            this.authReplica = null;
+            this.hashing = null;
+            access = new AllowAll();
+        }
+        this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror,
+                (Authenticator) access, (Authorizer) access, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout(),
                         config.tls().certificateCnAsUsername()));
@@ -102,6 +125,20 @@ public class EdgeNode {
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);
         metrics.gauge("tributary.mqtt.retained", "retained messages", retained::size);
+    }
+
+    private void disconnectUsers(Set<String> users) {
+        broker.disconnectUsers(users::contains, "credentials revoked, principal disabled or deleted");
+    }
+
+    /** Password hashes are slow on purpose: a few threads, and a bounded queue so a CONNECT storm is refused, not queued forever. */
+    private static ThreadPoolExecutor hashPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+            Thread thread = new Thread(r, "auth-hash-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Rules from configuration, validated now so a typo stops the node at start-up with its reason. */
@@ -154,6 +191,9 @@ public class EdgeNode {
     }
 
     void start(@Observes StartupEvent event) throws InterruptedException {
+        if (authReplica != null) {
+            authReplica.start();
+        }
         Set<String> topics = new TreeSet<>();
         if (mirror != null) {
             topics.addAll(rules.kafkaTopics());
@@ -215,6 +255,10 @@ public class EdgeNode {
         if (admin != null) {
             admin.close(Duration.ofSeconds(2));
         }
+        if (authReplica != null) {
+            authReplica.close();
+            hashing.shutdownNow();
+        }
         LOG.infof("edge node %s stopped", nodeId);
     }
 
@@ -239,6 +283,11 @@ public class EdgeNode {
         } catch (Exception e) {
             return "unreachable: " + e.getClass().getSimpleName();
         }
+    }
+
+    /** The replica of the auth topic, or null when authentication is off. */
+    public KafkaAuthReplica authReplica() {
+        return authReplica;
     }
 
     /** The Kafka mirror, or null when mirroring is off. */

@@ -62,7 +62,7 @@ public final class AclCheck {
         return false;
     }
 
-    static boolean appliesTo(AclRule rule, Subject subject) {
+    public static boolean appliesTo(AclRule rule, Subject subject) {
         return switch (rule.who()) {
             case ANY -> true;
             case USER -> subject.username() != null && subject.username().equals(rule.name());

@@ -5,13 +5,13 @@ import java.util.concurrent.CompletionStage;
 
 import dev.tributary.edge.protocol.Packet.ConnectCode;
 
-/** Accepts every client and allows every topic: the stand-in until the auth issue's replica exists. */
+/** Accepts every client and allows every topic: what tributary.edge.auth.enabled=false gives (tests, benchmarks). */
 public final class AllowAll implements Authenticator, Authorizer {
 
     private static final CompletionStage<ConnectCode> ACCEPTED = CompletableFuture.completedFuture(ConnectCode.ACCEPTED);
 
     @Override
-    public CompletionStage<ConnectCode> authenticate(String clientId, String username, byte[] password, String remoteAddress) {
+    public CompletionStage<ConnectCode> authenticate(ConnectAttempt attempt) {
         return ACCEPTED;
     }
 

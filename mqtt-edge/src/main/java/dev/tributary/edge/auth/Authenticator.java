@@ -5,11 +5,17 @@ import java.util.concurrent.CompletionStage;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
 
 /**
- * Decides a CONNECT. Allow-all until auth-service's replica plugs in (it answers from a local
- * copy of the auth topic, so the answer is usually immediate; the stage leaves room for a slow
- * password hash off the event loop).
+ * Decides a CONNECT. The answer may come later: a password hash is verified off the network threads.
  */
 public interface Authenticator {
 
-    CompletionStage<ConnectCode> authenticate(String clientId, String username, byte[] password, String remoteAddress);
+    /**
+     * One CONNECT to decide. {@code username} is the certificate's CN when {@code certificateVerified}
+     * (TLS has then proven who the client is, and {@code password} is not needed).
+     */
+    record ConnectAttempt(String clientId, String username, byte[] password, String remoteAddress,
+            boolean certificateVerified) {
+    }
+
+    CompletionStage<ConnectCode> authenticate(ConnectAttempt attempt);
 }

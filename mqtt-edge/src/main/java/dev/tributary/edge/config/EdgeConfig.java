@@ -21,6 +21,8 @@ public interface EdgeConfig {
 
     Tls tls();
 
+    Auth auth();
+
     Limits limits();
 
     Sys sys();
@@ -46,8 +48,8 @@ public interface EdgeConfig {
         @WithDefault("10s")
         Duration connectTimeout();
 
-        /** Whether a CONNECT with no username is accepted (the authenticator still decides). */
-        @WithDefault("true")
+        /** Whether a CONNECT with no user name is accepted (its topics are then those of rules for ANY). */
+        @WithDefault("false")
         boolean allowAnonymous();
     }
 
@@ -102,6 +104,37 @@ public interface EdgeConfig {
         /** A verified client certificate's CN is the client's user name (the CONNECT's is ignored). */
         @WithDefault("true")
         boolean certificateCnAsUsername();
+    }
+
+    /** Authentication and topic ACLs, decided from a local replica of auth-service's topic. */
+    interface Auth {
+        /** Off: every client is accepted and may use every topic (a warning is logged at start). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The compacted topic auth-service writes. */
+        @WithDefault("tributary.auth")
+        String topic();
+
+        /** Verified passwords remembered (as salted digests), so a reconnecting fleet costs no slow hashes. */
+        @WithDefault("100000")
+        int credentialCacheSize();
+
+        /** Threads that verify password hashes (slow on purpose), off the network threads. */
+        @WithDefault("2")
+        int hashThreads();
+
+        /** Failed CONNECTs from one address or for one user name before further attempts are refused. */
+        @WithDefault("5")
+        int maxFailures();
+
+        /** How long failures are remembered, and so how long a throttled address or user waits. */
+        @WithDefault("60s")
+        Duration failureWindow();
+
+        /** Token issuer the edge accepts. */
+        @WithDefault("tributary")
+        String tokenIssuer();
     }
 
     interface Limits {

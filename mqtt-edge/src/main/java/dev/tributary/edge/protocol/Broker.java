@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.auth.Authorizer;
@@ -102,6 +103,16 @@ public final class Broker {
     public void closeAll(String reason) {
         for (Connection connection : Set.copyOf(connections)) {
             connection.serverClose(reason);
+        }
+    }
+
+    /**
+     * Closes the connections of the users {@code user} names (a principal disabled, deleted or whose
+     * credentials were revoked). Each check runs on its connection's own thread.
+     */
+    public void disconnectUsers(Predicate<String> user, String reason) {
+        for (Connection connection : connections) {
+            connection.link().execute(() -> connection.closeIfUser(user, reason));
         }
     }
 

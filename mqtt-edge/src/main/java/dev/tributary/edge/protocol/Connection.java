@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.topic.Topics;
+import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.protocol.Packet.ConnAck;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
 import dev.tributary.edge.session.Session;
@@ -163,7 +165,8 @@ public final class Connection {
         clientId = id;
         username = user;
         state = State.AUTHENTICATING;
-        broker.authenticator().authenticate(clientId, username, connect.password(), link.remoteAddress())
+        broker.authenticator().authenticate(new Authenticator.ConnectAttempt(clientId, username, connect.password(),
+                        link.remoteAddress(), certificateUser != null))
                 .whenComplete((code, error) -> link.execute(() -> authenticated(connect, code, error)));
     }
 
@@ -392,6 +395,17 @@ public final class Connection {
         LOG.debugf("closing %s: %s", clientId == null ? link.remoteAddress() : clientId,
                 connected ? "keep alive expired" : "no CONNECT in time");
         close(connected ? "keep alive expired" : "connect timeout", connected ? "keepalive_timeout" : "connect_timeout");
+    }
+
+    /**
+     * Closes the connection if it is logged in as a user {@code user} names. The will goes out only if
+     * the ACL still allows it, which it does not for a disabled or deleted principal.
+     */
+    void closeIfUser(Predicate<String> user, String reason) {
+        if (state == State.CONNECTED && username != null && user.test(username)) {
+            LOG.infof("closing %s (user %s): %s", clientId, username, reason);
+            close(reason, "auth_revoked");
+        }
     }
 
     /** The server closes the connection (shutdown, limits): the will is due. */

@@ -133,7 +133,7 @@ class ConnectionTest {
         CompletableFuture<ConnectCode> decision = new CompletableFuture<>();
         Broker slowAuth = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 3), tree,
                 new InMemoryRetainedStore(), PublishListener.NONE,
-                (id, user, password, address) -> decision, new AllowAll(), metrics,
+                attempt -> decision, new AllowAll(), metrics,
                 new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)));
         RecordingLink link = new RecordingLink();
         Connection connection = slowAuth.open(link);
@@ -148,7 +148,7 @@ class ConnectionTest {
     void refusedCredentials_getTheAuthenticatorsCodeAndClose() {
         Broker refusing = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 3), tree,
                 new InMemoryRetainedStore(), PublishListener.NONE,
-                (id, user, password, address) -> CompletableFuture.completedFuture(ConnectCode.BAD_USERNAME_OR_PASSWORD),
+                attempt -> CompletableFuture.completedFuture(ConnectCode.BAD_USERNAME_OR_PASSWORD),
                 new AllowAll(), metrics, new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)));
         RecordingLink link = new RecordingLink();
         refusing.open(link).received(new Packet.Connect(4, "c", true, 60, "u", bytes("wrong"), null));

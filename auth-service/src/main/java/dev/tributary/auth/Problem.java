@@ -1,0 +1,30 @@
+package dev.tributary.auth;
+
+/** A request the service cannot carry out, with the kind of reason; the REST layer maps it to a status. */
+public final class Problem extends RuntimeException {
+
+    public enum Kind { BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, CONFLICT, UNAVAILABLE }
+
+    private final Kind kind;
+
+    public Problem(Kind kind, String message) {
+        this(kind, message, null);
+    }
+
+    public Problem(Kind kind, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public static Problem badRequest(String message) {
+        return new Problem(Kind.BAD_REQUEST, message);
+    }
+
+    public static Problem notFound(String message) {
+        return new Problem(Kind.NOT_FOUND, message);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.tributary.auth.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** auth-service settings; each key is in the README's configuration table. */
+@ConfigMapping(prefix = "tributary.auth")
+public interface AuthConfig {
+
+    /** The compacted topic this service alone writes and every edge replicates. */
+    @WithDefault("tributary.auth")
+    String topic();
+
+    /** Replication factor used when the topic is created (1 on a single local broker). */
+    @WithDefault("1")
+    short replicationFactor();
+
+    Admin admin();
+
+    Passwords passwords();
+
+    Tokens tokens();
+
+    interface Admin {
+        @WithDefault("admin")
+        String username();
+
+        /** Unset: the admin API refuses everyone (nothing is writable anonymously). Never logged. */
+        Optional<String> password();
+    }
+
+    interface Passwords {
+        /** PBKDF2-HMAC-SHA512 iterations of new hashes (OWASP's 2023 figure); imported hashes keep theirs. */
+        @WithDefault("210000")
+        int iterations();
+
+        /** Length of generated passwords (letters and digits). */
+        @WithDefault("24")
+        int generatedLength();
+    }
+
+    interface Tokens {
+        @WithDefault("tributary")
+        String issuer();
+
+        @WithDefault("15m")
+        Duration lifetime();
+
+        /** PEM PKCS#8 RSA private key to sign with; unset: {@link #keyFile()} is used, made on first start. */
+        Optional<String> privateKey();
+
+        /** Where the generated signing key is kept between starts (PKCS#8 PEM, owner-only permissions). */
+        @WithDefault("data/auth/token-signing-key.pem")
+        String keyFile();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.tributary.auth.token;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.tributary.auth.Problem;
+import dev.tributary.auth.audit.Audit;
+import dev.tributary.auth.store.AuthStore;
+import dev.tributary.auth.store.Writes;
+import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.AuthRecords.AclRule;
+import dev.tributary.common.auth.AuthRecords.Principal;
+import dev.tributary.common.auth.AuthRecords.SigningKey;
+import dev.tributary.common.auth.PasswordHashes;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * Short-lived tokens for devices and dashboard users: a JWT (RS256) naming the principal ({@code upn}),
+ * its groups, its kind and the ACL rules that apply to it. The edge takes the token as the MQTT password
+ * and checks signature, issuer, expiry and revocation against its replica of the auth topic.
+ */
+public final class TokenService {
+
+    private final AuthStore store;
+    private final SigningKeys keys;
+    private final String issuer;
+    private final Duration lifetime;
+
+    public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime) {
+        this.store = store;
+        this.keys = keys;
+        this.issuer = issuer;
+        this.lifetime = lifetime;
+    }
+
+    /** Publishes this service's public key to the auth topic, keeping the previous one for tokens still valid. */
+    public void publishKey() {
+        List<SigningKey> published = store.signingKeys();
+        if (!published.isEmpty() && published.get(0).kid().equals(keys.kid())) {
+            return;
+        }
+        List<SigningKey> next = new ArrayList<>();
+        next.add(keys.published());
+        published.stream().filter(k -> !k.kid().equals(keys.kid())).limit(1).forEach(next::add);
+        Writes.await(store.putSigningKeys(next));
+        Audit.log("auth-service", "keys.publish", keys.kid(), "kept=" + (next.size() - 1));
+    }
+
+    public record Issued(String token, Instant expiresAt, String username) {
+    }
+
+    public Issued issue(String username, String password) {
+        Principal principal = store.principal(username == null ? "" : username).orElse(null);
+        if (principal == null || password == null
+                || !PasswordHashes.verify(password.getBytes(StandardCharsets.UTF_8), principal.passwordHash())) {
+            throw new Problem(Problem.Kind.UNAUTHORIZED, "bad user name or password");
+        }
+        if (principal.disabled()) {
+            throw new Problem(Problem.Kind.UNAUTHORIZED, username + " is disabled");
+        }
+        Instant now = Instant.now();
+        Instant expires = now.plus(lifetime);
+        List<Map<String, Object>> acl = applicableRules(principal).stream().map(r -> Map.<String, Object>of(
+                "topicFilter", r.topicFilter(), "action", r.action().name(), "allow", r.allow())).toList();
+        String token = Jwt.issuer(issuer).upn(username).subject(username)
+                .groups(new java.util.HashSet<>(principal.groups()))
+                .claim("kind", principal.kind().name())
+                .claim("acl", acl)
+                .issuedAt(now).expiresAt(expires)
+                .jws().keyId(keys.kid()).sign(keys.privateKey());
+        Audit.log(username, "token.issue", username, "expires=" + expires);
+        return new Issued(token, expires, username);
+    }
+
+    /** The rules, in order, that can apply to this principal (its own, its groups', everyone's). */
+    private List<AclRule> applicableRules(Principal principal) {
+        AclCheck.Subject subject = new AclCheck.Subject(principal.username(), null, principal.groups());
+        return store.acl().stream().filter(rule -> AclCheck.appliesTo(rule, subject)).toList();
+    }
+}

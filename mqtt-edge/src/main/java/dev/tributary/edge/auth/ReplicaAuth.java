@@ -1,0 +1,190 @@
+package dev.tributary.edge.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import org.jboss.logging.Logger;
+
+import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.AuthRecords.Principal;
+import dev.tributary.common.auth.PasswordHashes;
+import dev.tributary.edge.protocol.Packet.ConnectCode;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * CONNECT, PUBLISH and SUBSCRIBE decided from the node's replica of the auth topic, with no call to
+ * auth-service. CONNACK 4 (bad user name or password) for unknown users, wrong passwords and invalid
+ * tokens; 5 (not authorized) for a disabled principal and for a throttled address or user; 3 (server
+ * unavailable) until the replica has been read once.
+ */
+public final class ReplicaAuth implements Authenticator, Authorizer {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaAuth.class);
+
+    public record Settings(int credentialCacheSize, int maxFailures, long failureWindowNanos, String tokenIssuer) {
+    }
+
+    private final AuthReplica replica;
+    private final Executor hashing;
+    private final CredentialCache cache;
+    private final LoginThrottle throttle;
+    private final TokenVerifier tokens;
+    private final MeterRegistry metrics;
+
+    /**
+     * @param hashing  where slow password hashes are verified (a bounded pool; a full pool answers 3)
+     * @param disconnect  told the user names whose live connections must close
+     */
+    public ReplicaAuth(AuthReplica replica, Settings settings, Executor hashing, LongSupplier nanoClock,
+            MeterRegistry metrics, Consumer<Set<String>> disconnect) {
+        this.replica = replica;
+        this.hashing = hashing;
+        this.cache = new CredentialCache(settings.credentialCacheSize());
+        this.throttle = new LoginThrottle(settings.maxFailures(), settings.failureWindowNanos(), nanoClock);
+        this.tokens = new TokenVerifier(settings.tokenIssuer());
+        this.metrics = metrics;
+        replica.onChange((before, after) -> {
+            Set<String> revoked = revoked(before, after);
+            if (!revoked.isEmpty()) {
+                LOG.infof("credentials of %s revoked, disabled or deleted: closing their connections", revoked);
+                disconnect.accept(revoked);
+            }
+        });
+        metrics.gauge("tributary.auth.credential.cache.size", cache, CredentialCache::size);
+    }
+
+    /** Users whose existing logins must end: deleted, newly disabled, or with tokens revoked / password rotated. */
+    private Set<String> revoked(AuthSnapshot before, AuthSnapshot after) {
+        Set<String> revoked = new HashSet<>();
+        before.principals().forEach((name, old) -> {
+            Principal now = after.principals().get(name);
+            if (now == null || (now.disabled() && !old.disabled())
+                    || now.tokensNotBeforeSeconds() > old.tokensNotBeforeSeconds()) {
+                revoked.add(name);
+            }
+            if (now == null || !now.passwordHash().equals(old.passwordHash())) {
+                cache.forget(name);
+            }
+        });
+        return revoked;
+    }
+
+    @Override
+    public CompletionStage<ConnectCode> authenticate(ConnectAttempt attempt) {
+        if (!replica.isLoaded()) {
+            return now(outcome(ConnectCode.SERVER_UNAVAILABLE, "replica_not_loaded"));
+        }
+        String username = attempt.username();
+        if (username == null) {
+            return now(outcome(ConnectCode.ACCEPTED, "anonymous")); // the connection refuses it unless anonymous is on
+        }
+        if (throttle.isThrottled(attempt.remoteAddress(), username)) {
+            return now(outcome(ConnectCode.NOT_AUTHORIZED, "throttled"));
+        }
+        Principal principal = replica.snapshot().principals().get(username);
+        if (attempt.certificateVerified()) {
+            // TLS proved the identity; the principal must still exist and be enabled
+            return now(principal == null || principal.disabled() ? outcome(ConnectCode.NOT_AUTHORIZED, "certificate_refused")
+                    : outcome(ConnectCode.ACCEPTED, "certificate"));
+        }
+        byte[] password = attempt.password();
+        if (principal == null || password == null) {
+            return now(refused(attempt, "unknown_user_or_no_password"));
+        }
+        if (TokenVerifier.looksLikeToken(password)) {
+            return now(token(attempt, principal));
+        }
+        if (cache.verified(username, principal.passwordHash(), password)) {
+            return now(proven(attempt, principal, "password_cached"));
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                if (!PasswordHashes.verify(password, principal.passwordHash())) {
+                    return refused(attempt, "bad_password");
+                }
+                cache.remember(username, principal.passwordHash(), password);
+                return proven(attempt, principal, "password");
+            }, hashing);
+        } catch (RejectedExecutionException e) {
+            return now(outcome(ConnectCode.SERVER_UNAVAILABLE, "hash_queue_full"));
+        }
+    }
+
+    private ConnectCode token(ConnectAttempt attempt, Principal principal) {
+        StringBuilder why = new StringBuilder();
+        TokenVerifier.Verified verified = tokens.verify(new String(attempt.password(), StandardCharsets.US_ASCII),
+                attempt.username(), replica.snapshot().keys(), why);
+        if (verified == null) {
+            LOG.debugf("token of %s from %s refused: %s", attempt.username(), attempt.remoteAddress(), why);
+            return refused(attempt, "bad_token");
+        }
+        if (verified.issuedAtSeconds() < principal.tokensNotBeforeSeconds()) {
+            return refused(attempt, "revoked_token");
+        }
+        return proven(attempt, principal, "token");
+    }
+
+    /** The credentials are right: accepted unless the principal is disabled. */
+    private ConnectCode proven(ConnectAttempt attempt, Principal principal, String how) {
+        if (principal.disabled()) {
+            return outcome(ConnectCode.NOT_AUTHORIZED, "disabled");
+        }
+        throttle.succeeded(attempt.remoteAddress(), attempt.username());
+        return outcome(ConnectCode.ACCEPTED, how);
+    }
+
+    private ConnectCode refused(ConnectAttempt attempt, String reason) {
+        throttle.failed(attempt.remoteAddress(), attempt.username());
+        LOG.infof("CONNECT of %s as %s from %s refused: %s", attempt.clientId(), attempt.username(),
+                attempt.remoteAddress(), reason.replace('_', ' '));
+        return outcome(ConnectCode.BAD_USERNAME_OR_PASSWORD, reason);
+    }
+
+    private ConnectCode outcome(ConnectCode code, String outcome) {
+        metrics.counter("tributary.auth.connects", "outcome", outcome).increment();
+        return code;
+    }
+
+    private static CompletionStage<ConnectCode> now(ConnectCode code) {
+        return CompletableFuture.completedFuture(code);
+    }
+
+    @Override
+    public boolean mayPublish(String clientId, String username, String topic) {
+        return decide(clientId, username, topic, true);
+    }
+
+    @Override
+    public boolean maySubscribe(String clientId, String username, String filter) {
+        return decide(clientId, username, filter, false);
+    }
+
+    private boolean decide(String clientId, String username, String topicOrFilter, boolean publish) {
+        AuthSnapshot snapshot = replica.snapshot();
+        AclCheck.Subject subject;
+        if (username == null) {
+            subject = new AclCheck.Subject(null, clientId, null);
+        } else {
+            Principal principal = snapshot.principals().get(username);
+            if (principal == null || principal.disabled()) {
+                return denied(publish);
+            }
+            subject = new AclCheck.Subject(username, clientId, principal.groups());
+        }
+        boolean allowed = publish ? AclCheck.mayPublish(snapshot.acl(), subject, topicOrFilter)
+                : AclCheck.maySubscribe(snapshot.acl(), subject, topicOrFilter);
+        return allowed || denied(publish);
+    }
+
+    private boolean denied(boolean publish) {
+        metrics.counter("tributary.auth.denied", "action", publish ? "publish" : "subscribe").increment();
+        return false;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.tributary.edge.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tributary.common.auth.AuthRecords.AclRule;
+import dev.tributary.common.auth.AuthRecords.Action;
+import dev.tributary.common.auth.AuthRecords.Kind;
+import dev.tributary.common.auth.AuthRecords.Principal;
+import dev.tributary.common.auth.AuthRecords.Who;
+import dev.tributary.common.auth.PasswordHashes;
+import dev.tributary.edge.auth.Authenticator.ConnectAttempt;
+import dev.tributary.edge.protocol.Packet.ConnectCode;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The edge's auth decisions from a replica set by hand: no Kafka, no sockets. */
+class ReplicaAuthTest {
+
+    private static final String HASH = PasswordHashes.hash("right-password", 1000);
+    private static KeyPair signing;
+
+    private final InMemoryAuthReplica replica = new InMemoryAuthReplica();
+    private final AtomicInteger hashesVerified = new AtomicInteger();
+    private final Executor countingHashPool = task -> {
+        hashesVerified.incrementAndGet();
+        task.run();
+    };
+    private final AtomicLong clock = new AtomicLong();
+    private final List<Set<String>> disconnected = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final ReplicaAuth auth = new ReplicaAuth(replica, new ReplicaAuth.Settings(100, 3, 60_000_000_000L, "tributary"),
+            countingHashPool, clock::get, metrics, disconnected::add);
+
+    @BeforeAll
+    static void keys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        signing = generator.generateKeyPair();
+    }
+
+    private void principals(Principal... principals) {
+        Map<String, Principal> byName = new java.util.HashMap<>();
+        for (Principal p : principals) {
+            byName.put(p.username(), p);
+        }
+        replica.set(new AuthSnapshot(byName, List.of(
+                new AclRule(Who.ANY, null, "fleet/${username}/#", Action.BOTH, true),
+                new AclRule(Who.GROUP, "ops", "#", Action.SUBSCRIBE, true)),
+                Map.<String, PublicKey>of("k1", signing.getPublic())));
+    }
+
+    private static Principal device(String name) {
+        return new Principal(name, Kind.DEVICE, HASH, List.of(), false, 0);
+    }
+
+    private ConnectCode connect(String user, String password) {
+        return connect(user, password, "10.0.0.1");
+    }
+
+    private ConnectCode connect(String user, String password, String address) {
+        return auth.authenticate(new ConnectAttempt("c-" + user, user,
+                password == null ? null : password.getBytes(StandardCharsets.UTF_8), address, false))
+                .toCompletableFuture().join();
+    }
+
+    @Test
+    void rightPassword_isAccepted_wrongOrUnknown_getCode4() {
+        principals(device("v1"));
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connect("v1", "wrong-password")).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(connect("nobody", "right-password")).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(connect("v1", null)).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+    }
+
+    @Test
+    void disabledPrincipal_withRightPassword_getsCode5() {
+        principals(device("v1").withDisabled(true));
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+    }
+
+    @Test
+    void beforeTheReplicaIsLoaded_everyConnectGetsCode3() {
+        principals(device("v1"));
+        replica.setLoaded(false);
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.SERVER_UNAVAILABLE);
+    }
+
+    @Test
+    void aReconnectWithTheSamePassword_costsNoSecondSlowHash_butAChangedHashDoes() {
+        principals(device("v1"));
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(hashesVerified).hasValue(1);
+        assertThat(connect("v1", "wrong-password")).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(hashesVerified).as("a wrong password is never answered from the cache").hasValue(2);
+
+        principals(device("v1").withPasswordHash(PasswordHashes.hash("new-password", 1000)));
+        assertThat(connect("v1", "right-password")).as("the old password after a rotation")
+                .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(connect("v1", "new-password")).isEqualTo(ConnectCode.ACCEPTED);
+    }
+
+    @Test
+    void afterMaxFailures_anAddressIsThrottled_untilTheWindowPasses() {
+        principals(device("v1"), device("v2"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(connect("v1", "guess-" + i)).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        }
+        int before = hashesVerified.get();
+        assertThat(connect("v2", "right-password")).as("same address, other user").isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        assertThat(connect("v1", "right-password", "10.0.0.2")).as("same user, other address")
+                .isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        assertThat(hashesVerified.get()).as("a throttled attempt costs no hash").isEqualTo(before);
+        assertThat(connect("v2", "right-password", "10.0.0.3")).isEqualTo(ConnectCode.ACCEPTED);
+
+        clock.addAndGet(61_000_000_000L);
+        assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(metrics.counter("tributary.auth.connects", "outcome", "throttled").count()).isEqualTo(2);
+    }
+
+    @Test
+    void aValidToken_worksAsThePassword_untilItExpiresOrIsRevoked() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        principals(device("v1"));
+        // each refusal from its own address, so the throttle stays out of this test
+        assertThat(connect("v1", token("v1", "k1", now, now + 60), "10.0.1.1")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connect("v1", token("v1", "k1", now - 120, now - 60), "10.0.1.2")).as("expired")
+                .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(connect("v2", token("v1", "k1", now, now + 60), "10.0.1.3")).as("someone else's token")
+                .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(connect("v1", token("v1", "unknown", now, now + 60), "10.0.1.4")).as("a key the auth topic never named")
+                .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        String valid = token("v1", "k1", now - 10, now + 60);
+        principals(device("v1").withTokensNotBefore(now));
+        assertThat(connect("v1", valid, "10.0.1.5")).as("issued before the revocation")
+                .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+    }
+
+    @Test
+    void aTokenSignedWithAnotherKey_isRefused() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        principals(device("v1"));
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String forged = token("v1", "k1", now, now + 60, generator.generateKeyPair());
+        assertThat(connect("v1", forged)).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+    }
+
+    @Test
+    void acl_usesThePrincipalsGroups_andDeniesDisabledOrUnknownUsers() {
+        principals(device("v1"), new Principal("olga", Kind.USER, HASH, List.of("ops"), false, 0), device("v9").withDisabled(true));
+        assertThat(auth.mayPublish("c", "v1", "fleet/v1/telemetry")).isTrue();
+        assertThat(auth.mayPublish("c", "v1", "fleet/v2/telemetry")).isFalse();
+        assertThat(auth.maySubscribe("c", "olga", "#")).isTrue();
+        assertThat(auth.maySubscribe("c", "v1", "#")).isFalse();
+        assertThat(auth.mayPublish("c", "v9", "fleet/v9/telemetry")).isFalse();
+        assertThat(auth.mayPublish("c", "ghost", "fleet/ghost/telemetry")).isFalse();
+        assertThat(metrics.counter("tributary.auth.denied", "action", "publish").count()).isEqualTo(3);
+    }
+
+    @Test
+    void disablingDeletingOrRevoking_namesTheUsersWhoseConnectionsMustClose() {
+        principals(device("v1"), device("v2"), device("v3"), device("v4"));
+        principals(device("v1").withDisabled(true), device("v2").withTokensNotBefore(5), device("v4"));
+        assertThat(disconnected).containsExactly(Set.of("v1", "v2", "v3"));
+    }
+
+    private static String token(String user, String kid, long issuedAt, long expires) throws Exception {
+        return token(user, kid, issuedAt, expires, signing);
+    }
+
+    private static String token(String user, String kid, long issuedAt, long expires, KeyPair key) throws Exception {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer("tributary");
+        claims.setClaim("upn", user);
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt));
+        claims.setExpirationTime(NumericDate.fromSeconds(expires));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivate());
+        jws.setKeyIdHeaderValue(kid);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+}
