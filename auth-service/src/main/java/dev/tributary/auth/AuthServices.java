@@ -35,13 +35,13 @@ public class AuthServices {
 
     @Produces
     @Singleton
-    PrincipalService principals(KafkaAuthStore store, AuthConfig config) {
+    PrincipalService principals(AuthStore store, AuthConfig config) {
         return new PrincipalService(store, config.passwords().iterations(), config.passwords().generatedLength());
     }
 
     @Produces
     @Singleton
-    AclService acl(KafkaAuthStore store) {
+    AclService acl(AuthStore store) {
         return new AclService(store);
     }
 
@@ -54,16 +54,9 @@ public class AuthServices {
     @Produces
     @Singleton
     @Startup
-    TokenService tokens(KafkaAuthStore store, SigningKeys keys, AuthConfig config) {
+    TokenService tokens(AuthStore store, SigningKeys keys, AuthConfig config) {
         TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime());
         tokens.publishKey();
         return tokens;
-    }
-
-    /** For code that only needs the storage contract. */
-    @Produces
-    @Singleton
-    AuthStore authStore(KafkaAuthStore store) {
-        return store;
     }
 }

@@ -37,6 +37,18 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** As {@link #tributary(Path, Path)}, mirroring to the Kafka at {@code kafka} when it is not null. */
     static BrokerProcess tributary(Path root, Path work, String kafka) throws IOException {
+        return tributary(root, work, kafka, null);
+    }
+
+    /**
+     * The packaged mqtt-edge with authentication on, deciding from the auth topic {@code authTopic} of the
+     * Kafka at {@code kafka} (anonymous access off), and mirroring there.
+     */
+    public static BrokerProcess tributaryWithAuth(Path root, Path work, String kafka, String authTopic) throws IOException {
+        return tributary(root, work, kafka, authTopic);
+    }
+
+    private static BrokerProcess tributary(Path root, Path work, String kafka, String authTopic) throws IOException {
         Path jar = root.resolve("mqtt-edge/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./tributary build first");
@@ -58,6 +70,13 @@ public final class BrokerProcess implements AutoCloseable {
         env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
         env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
         env.put("TRIBUTARY_EDGE_DOWNLINK_ENABLED", "false");
+        if (authTopic == null) {
+            // a plain broker, as Mosquitto is configured next to it: anyone may connect
+            env.put("TRIBUTARY_EDGE_AUTH_ENABLED", "false");
+            env.put("TRIBUTARY_EDGE_MQTT_ALLOW_ANONYMOUS", "true");
+        } else {
+            env.put("TRIBUTARY_EDGE_AUTH_TOPIC", authTopic);
+        }
         if (kafka == null) {
             env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
             env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");

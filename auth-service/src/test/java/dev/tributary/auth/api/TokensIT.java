@@ -1,0 +1,98 @@
+package dev.tributary.auth.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tributary.testsupport.KafkaTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Tokens: issued for the right credentials only, signed by a key the JWKS endpoint publishes. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class TokensIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private Http http;
+
+    @BeforeEach
+    void setUp() {
+        http = new Http(root.toString());
+    }
+
+    @Test
+    void aToken_isIssuedForTheRightPasswordOnly_andVerifiesWithTheJwksKey() throws Exception {
+        String name = "tok-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(http.admin("POST", "/api/principals", "{\"username\":\"" + name
+                + "\",\"kind\":\"user\",\"password\":\"dashboard-pass\",\"groups\":[\"operators\"]}").statusCode()).isEqualTo(201);
+        http.admin("PUT", "/api/acl", "[{\"who\":\"group\",\"name\":\"operators\",\"topicFilter\":\"#\",\"action\":\"subscribe\",\"allow\":true},"
+                + "{\"who\":\"user\",\"name\":\"someone-else\",\"topicFilter\":\"x\",\"action\":\"both\",\"allow\":true}]");
+
+        assertThat(http.anonymous("POST", "/api/tokens", "{\"username\":\"" + name + "\",\"password\":\"wrong-pass\"}")
+                .statusCode()).isEqualTo(401);
+        assertThat(http.anonymous("POST", "/api/tokens", "{\"username\":\"nobody\",\"password\":\"dashboard-pass\"}")
+                .statusCode()).isEqualTo(401);
+        HttpResponse<String> issued = http.anonymous("POST", "/api/tokens",
+                "{\"username\":\"" + name + "\",\"password\":\"dashboard-pass\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = JSON.readTree(issued.body()).get("token").asText();
+
+        String[] parts = token.split("\\.");
+        JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(header.get("alg").asText()).isEqualTo("RS256");
+        assertThat(claims.get("upn").asText()).isEqualTo(name);
+        assertThat(claims.get("iss").asText()).isEqualTo("tributary");
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(4); // %test lifetime
+        assertThat(claims.get("groups").toString()).contains("operators");
+        assertThat(claims.get("acl")).as("only the rules that apply to this user").hasSize(1);
+        assertThat(claims.get("acl").get(0).get("topicFilter").asText()).isEqualTo("#");
+
+        JsonNode jwks = JSON.readTree(http.anonymous("GET", "/.well-known/jwks.json", null).body());
+        JsonNode key = null;
+        for (JsonNode k : jwks.get("keys")) {
+            if (k.get("kid").asText().equals(header.get("kid").asText())) {
+                key = k;
+            }
+        }
+        assertThat(key).as("the token's key is in the JWKS").isNotNull();
+        PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                new BigInteger(1, Base64.getUrlDecoder().decode(key.get("n").asText())),
+                new BigInteger(1, Base64.getUrlDecoder().decode(key.get("e").asText()))));
+        Signature rs256 = Signature.getInstance("SHA256withRSA");
+        rs256.initVerify(publicKey);
+        rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertThat(rs256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
+    }
+
+    @Test
+    void aDisabledPrincipal_getsNoToken() {
+        String name = "tok-off-" + UUID.randomUUID().toString().substring(0, 8);
+        http.admin("POST", "/api/principals", "{\"username\":\"" + name + "\",\"password\":\"some-password\"}");
+        http.admin("POST", "/api/principals/" + name + "/disable", null);
+        HttpResponse<String> refused = http.anonymous("POST", "/api/tokens", "{\"username\":\"" + name + "\",\"password\":\"some-password\"}");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("disabled");
+    }
+}
