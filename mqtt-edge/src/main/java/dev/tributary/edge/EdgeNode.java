@@ -105,7 +105,7 @@ public class EdgeNode {
             this.authReplica = new KafkaAuthReplica(kafkaConfig, auth.topic());
             this.hashing = hashPool(auth.hashThreads());
             access = new ReplicaAuth(authReplica, new ReplicaAuth.Settings(auth.credentialCacheSize(), auth.maxFailures(),
-                    auth.failureWindow().toNanos(), auth.tokenIssuer()), hashing, System::nanoTime, registry,
+                    auth.failureWindow().toNanos(), auth.tokenIssuer(), (int) auth.tokenClockSkew().toSeconds()), hashing, System::nanoTime, registry,
                     this::disconnectUsers);
         } else {
             LOG.warn("authentication is OFF (tributary.edge.auth.enabled=false): every client may use every topic");

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A broker under test, run as its own process so its memory and CPU can be read from /proc. */
@@ -37,18 +38,21 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** As {@link #tributary(Path, Path)}, mirroring to the Kafka at {@code kafka} when it is not null. */
     static BrokerProcess tributary(Path root, Path work, String kafka) throws IOException {
-        return tributary(root, work, kafka, null);
+        return tributary(root, work, kafka, null, Map.of());
     }
 
     /**
      * The packaged mqtt-edge with authentication on, deciding from the auth topic {@code authTopic} of the
-     * Kafka at {@code kafka} (anonymous access off), and mirroring there.
+     * Kafka at {@code kafka} (anonymous access off), and mirroring there. {@code settings} are further
+     * environment variables of the edge (e.g. {@code TRIBUTARY_EDGE_AUTH_TOKEN_CLOCK_SKEW}).
      */
-    public static BrokerProcess tributaryWithAuth(Path root, Path work, String kafka, String authTopic) throws IOException {
-        return tributary(root, work, kafka, authTopic);
+    public static BrokerProcess tributaryWithAuth(Path root, Path work, String kafka, String authTopic,
+            Map<String, String> settings) throws IOException {
+        return tributary(root, work, kafka, authTopic, settings);
     }
 
-    private static BrokerProcess tributary(Path root, Path work, String kafka, String authTopic) throws IOException {
+    private static BrokerProcess tributary(Path root, Path work, String kafka, String authTopic,
+            Map<String, String> settings) throws IOException {
         Path jar = root.resolve("mqtt-edge/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run ./tributary build first");
@@ -77,6 +81,7 @@ public final class BrokerProcess implements AutoCloseable {
         } else {
             env.put("TRIBUTARY_EDGE_AUTH_TOPIC", authTopic);
         }
+        env.putAll(settings);
         if (kafka == null) {
             env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
             env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");

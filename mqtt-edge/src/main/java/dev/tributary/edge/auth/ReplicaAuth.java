@@ -28,7 +28,8 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
 
     private static final Logger LOG = Logger.getLogger(ReplicaAuth.class);
 
-    public record Settings(int credentialCacheSize, int maxFailures, long failureWindowNanos, String tokenIssuer) {
+    public record Settings(int credentialCacheSize, int maxFailures, long failureWindowNanos, String tokenIssuer,
+            int tokenClockSkewSeconds) {
     }
 
     private final AuthReplica replica;
@@ -48,7 +49,7 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         this.hashing = hashing;
         this.cache = new CredentialCache(settings.credentialCacheSize());
         this.throttle = new LoginThrottle(settings.maxFailures(), settings.failureWindowNanos(), nanoClock);
-        this.tokens = new TokenVerifier(settings.tokenIssuer());
+        this.tokens = new TokenVerifier(settings.tokenIssuer(), settings.tokenClockSkewSeconds());
         this.metrics = metrics;
         replica.onChange((before, after) -> {
             Set<String> revoked = revoked(before, after);

@@ -23,9 +23,11 @@ final class TokenVerifier {
     }
 
     private final String issuer;
+    private final int clockSkewSeconds;
 
-    TokenVerifier(String issuer) {
+    TokenVerifier(String issuer, int clockSkewSeconds) {
         this.issuer = issuer;
+        this.clockSkewSeconds = clockSkewSeconds;
     }
 
     /** Whether the password has a token's shape (three base64url parts, a JSON header): then it is checked as one. */
@@ -56,7 +58,7 @@ final class TokenVerifier {
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setRequireExpirationTime()
                 .setRequireIssuedAt()
-                .setAllowedClockSkewInSeconds(30)
+                .setAllowedClockSkewInSeconds(clockSkewSeconds)
                 .setExpectedIssuer(issuer)
                 .setVerificationKeyResolver(resolver)
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)

@@ -135,6 +135,10 @@ public interface EdgeConfig {
         /** Token issuer the edge accepts. */
         @WithDefault("tributary")
         String tokenIssuer();
+
+        /** Clock difference tolerated between auth-service and the edge when checking a token's times. */
+        @WithDefault("30s")
+        Duration tokenClockSkew();
     }
 
     interface Limits {

@@ -47,7 +47,7 @@ class ReplicaAuthTest {
     private final AtomicLong clock = new AtomicLong();
     private final List<Set<String>> disconnected = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    private final ReplicaAuth auth = new ReplicaAuth(replica, new ReplicaAuth.Settings(100, 3, 60_000_000_000L, "tributary"),
+    private final ReplicaAuth auth = new ReplicaAuth(replica, new ReplicaAuth.Settings(100, 3, 60_000_000_000L, "tributary", 30),
             countingHashPool, clock::get, metrics, disconnected::add);
 
     @BeforeAll
