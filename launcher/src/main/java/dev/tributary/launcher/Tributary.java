@@ -75,20 +75,30 @@ public final class Tributary {
         } else {
             say("using the Kafka cluster at " + bootstrap);
         }
+        Path authDir = data.resolve("auth");
+        String adminPassword = AuthBootstrap.adminPassword(authDir);
         for (Service service : Service.ALL) {
             requireFree(service.httpPort(), service.name());
-            services.add(launch(service, bootstrap));
+            services.add(launch(service, bootstrap, authDir, adminPassword));
         }
         for (int i = 0; i < Service.ALL.size(); i++) {
             awaitReady(Service.ALL.get(i), services.get(i));
         }
+        // authentication is on from the first start: the ACL, the vehicles' devices and a dashboard user
+        AuthBootstrap auth = new AuthBootstrap("http://127.0.0.1:8082", adminPassword, authDir);
+        auth.defaultAcl();
+        String operatorPassword = auth.operator();
         int vehicles = fleetSize();
         if (vehicles > 0) {
-            fleet = launchFleet(vehicles);
+            say("creating the devices of " + vehicles + " simulated vehicles in auth-service");
+            fleet = launchFleet(vehicles, auth.vehicles(vehicles));
         }
         say("");
         say("Kafka          " + bootstrap);
         Service.ALL.forEach(s -> s.addresses().forEach(Tributary::say));
+        say("dashboard user " + AuthBootstrap.OPERATOR + " / " + operatorPassword + "   (log in at the dashboard address)");
+        say("auth admin     admin / " + adminPassword + "   (HTTP Basic; API docs http://127.0.0.1:8082/q/swagger-ui)");
+        say("credentials    kept in " + authDir);
         if (fleet != null) {
             say("fleet          " + vehicles + " simulated vehicles on fleet/<id>/telemetry (TRIBUTARY_FLEET_VEHICLES)");
         }
@@ -97,7 +107,7 @@ public final class Tributary {
         say("Tributary is up. Press Ctrl-C to stop.");
     }
 
-    private Process launch(Service service, String bootstrap) throws IOException {
+    private Process launch(Service service, String bootstrap, Path authDir, String adminPassword) throws IOException {
         Path runner = service.runner(root);
         if (!Files.exists(runner)) {
             throw new IllegalStateException(runner + " is missing: run ./tributary build");
@@ -110,6 +120,10 @@ public final class Tributary {
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        if (service.name().equals("auth-service")) {
+            builder.environment().put("TRIBUTARY_AUTH_ADMIN_PASSWORD", adminPassword);
+            builder.environment().put("TRIBUTARY_AUTH_TOKENS_KEY_FILE", authDir.resolve("token-signing-key.pem").toString());
+        }
         return builder.start();
     }
 
@@ -123,12 +137,13 @@ public final class Tributary {
     }
 
     /** The simulated fleet, publishing to the local edge once everything is ready. */
-    private Process launchFleet(int vehicles) throws IOException {
+    private Process launchFleet(int vehicles, Path credentials) throws IOException {
         say("starting a fleet of " + vehicles + " simulated vehicles");
         Path fleetDir = root.resolve("fleet/target");
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", fleetDir.resolve("classes") + java.io.File.pathSeparator + fleetDir.resolve("lib") + "/*",
-                "dev.tributary.fleet.sim.FleetSimulator", "--vehicles", Integer.toString(vehicles), "--interval", "1")
+                "dev.tributary.fleet.sim.FleetSimulator", "--vehicles", Integer.toString(vehicles), "--interval", "1",
+                "--credentials", credentials.toString())
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve("fleet.log").toFile())

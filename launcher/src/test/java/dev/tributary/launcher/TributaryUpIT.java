@@ -32,7 +32,7 @@ class TributaryUpIT {
     Path data;
 
     @Test
-    void up_startsKafkaEveryServiceAndALiveDashboard_andCtrlCLeavesNoProcessBehind() throws Exception {
+    void up_startsKafkaEveryServiceWithAuthOn_andTheDashboardLoginShowsTheLiveFleet_andCtrlCLeavesNoProcessBehind() throws Exception {
         Path output = data.resolve("up.out");
         ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("tributary").toString(), "up")
                 .directory(ROOT.toFile())
@@ -57,8 +57,19 @@ class TributaryUpIT {
             assertThat(data.resolve("kafka/kraft-logs/meta.properties")).as("Kafka data under TRIBUTARY_DATA").exists();
             assertThat(fleetTelemetryInKafka()).as("the simulated fleet's telemetry reached Kafka through the edge")
                     .contains("\"vehicle\":\"v1\"");
+            java.util.regex.Matcher login = java.util.regex.Pattern.compile("dashboard user (\\S+) / (\\S+)")
+                    .matcher(Files.readString(output));
+            assertThat(login.find()).as("up prints how to log in").isTrue();
             try (Browser browser = new Browser()) {
                 browser.open("http://127.0.0.1:8080");
+                browser.awaitUpTo(Duration.ofSeconds(10), () -> browser.find("#login").isDisplayed());
+                browser.find("#login-user").sendKeys(login.group(1));
+                browser.find("#login-password").sendKeys("not-" + login.group(2));
+                browser.click("#login-submit");
+                browser.awaitUpTo(Duration.ofSeconds(10), () -> browser.text("#login-error").contains("wrong"));
+                browser.find("#login-password").sendKeys(login.group(2));
+                browser.click("#login-submit");
+                browser.awaitUpTo(Duration.ofSeconds(15), () -> browser.text("#connection-state").equals("connected"));
                 browser.awaitUpTo(Duration.ofSeconds(30), () -> browser.script(
                         "return document.querySelectorAll('#fleet-table tbody td.status.online').length").equals(10L));
                 String position = browser.text("tr[data-vehicle='v1'] td.position");

@@ -10,12 +10,18 @@ import { FleetView } from './fleet-view.js';
 import { VehicleView } from './vehicle-view.js';
 import { ExplorerView } from './explorer-view.js';
 import { PageStats } from './stats.js';
+import { logIn } from './login.js';
 
 const RENDER_EVERY_MS = 1000;
 
 async function start() {
   const config = await (await fetch('api/config')).json();
   const { mqtt, limits } = config;
+  if (config.login) {
+    const { username, token } = await logIn();
+    mqtt.username = username;
+    mqtt.password = token;
+  }
   const prefix = mqtt.fleetPrefix;
   const store = new FleetStore(limits);
   const tree = new TopicTree(limits);
@@ -53,6 +59,15 @@ async function start() {
       stateBadge.title = detail || '';
     });
 
+  if (config.login) {
+    link.onRefused = async () => {
+      const { username, token } = await logIn('the edge refused the login (an expired token?): log in again');
+      link.setCredentials(username, token);
+      show(active);
+      link.start();
+    };
+  }
+
   const views = {};
   let active = 'fleet';
   const show = (name) => {
@@ -75,6 +90,7 @@ async function start() {
   for (const button of document.querySelectorAll('nav button')) {
     button.addEventListener('click', () => show(button.dataset.view));
   }
+  show('fleet');
 
   function render() {
     const started = performance.now();

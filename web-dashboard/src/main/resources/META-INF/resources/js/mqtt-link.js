@@ -44,6 +44,12 @@ export class MqttLink {
       reconnect: true,
       timeout: 5,
       onFailure: (response) => {
+        // CONNACK 4 or 5: the credentials (a token that expired, say) will not get better by retrying
+        if (this.onRefused && /return code:\s*[45]/.test(response.errorMessage || '')) {
+          this.onState('offline', response.errorMessage);
+          this.onRefused(response.errorMessage);
+          return;
+        }
         this.onState('offline', response.errorMessage + '; retrying in ' + this.retryMs / 1000 + ' s');
         setTimeout(() => this.start(), this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
@@ -56,6 +62,12 @@ export class MqttLink {
       }
     }
     this.client.connect(options);
+  }
+
+  /** New credentials (after a new login); used from the next connect on. */
+  setCredentials(username, password) {
+    this.username = username;
+    this.password = password;
   }
 
   /** Publishes at QoS 1; false when there is no connection to publish on. */

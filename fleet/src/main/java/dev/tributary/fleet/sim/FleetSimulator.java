@@ -1,9 +1,13 @@
 package dev.tributary.fleet.sim;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -47,8 +51,15 @@ public final class FleetSimulator implements AutoCloseable {
     private record SimulatedVehicle(Vehicle state, Mqtt3AsyncClient client) {
     }
 
-    FleetSimulator(SimulatorOptions options) {
+    private final Properties credentials = new Properties();
+
+    FleetSimulator(SimulatorOptions options) throws IOException {
         this.options = options;
+        if (options.credentials() != null) {
+            try (Reader in = Files.newBufferedReader(options.credentials())) {
+                credentials.load(in);
+            }
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,7 +112,10 @@ public final class FleetSimulator implements AutoCloseable {
         if (options.webSocket()) {
             builder = builder.webSocketConfig().serverPath(options.webSocketPath().replaceFirst("^/", "")).applyWebSocketConfig();
         }
-        if (options.username() != null) {
+        String own = credentials.getProperty(id);
+        if (own != null) {
+            builder = builder.simpleAuth().username(id).password(own.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+        } else if (options.username() != null) {
             builder = builder.simpleAuth().username(options.username())
                     .password(options.password() == null ? new byte[0] : options.password().getBytes(StandardCharsets.UTF_8))
                     .applySimpleAuth();

@@ -1,11 +1,12 @@
 package dev.tributary.fleet.sim;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
 /** Command-line options of the fleet simulator, with their defaults. */
 record SimulatorOptions(String host, int port, boolean webSocket, String webSocketPath, int vehicles, Duration interval,
-        int qos, String username, String password, String idPrefix) {
+        int qos, String username, String password, String idPrefix, Path credentials) {
 
     static final String USAGE = """
             usage: fleet [options]
@@ -18,6 +19,8 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
               --qos Q            QoS of telemetry, 0 or 1 (1)
               --username U       MQTT user name (none)
               --password P       MQTT password (none)
+              --credentials F    a properties file of <vehicle id>=<password>: each vehicle logs in as
+                                 itself (user name = its id), as auth-service's devices do
               --prefix X         vehicle ids are X1, X2, ... (v)
             """;
 
@@ -32,6 +35,7 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
         String username = null;
         String password = null;
         String prefix = "v";
+        Path credentials = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -52,6 +56,7 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
                         case "--username" -> username = value;
                         case "--password" -> password = value;
                         case "--prefix" -> prefix = value;
+                        case "--credentials" -> credentials = Path.of(value);
                         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
                     }
                 }
@@ -64,7 +69,7 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
             throw new IllegalArgumentException("--vehicles must be at least 1 and --interval positive");
         }
         return new SimulatorOptions(host, port != null ? port : webSocket ? 9001 : 1883, webSocket, path, vehicles,
-                Duration.ofMillis((long) (interval * 1000)), qos, username, password, prefix);
+                Duration.ofMillis((long) (interval * 1000)), qos, username, password, prefix, credentials);
     }
 
     @Override

@@ -13,7 +13,7 @@ import dev.tributary.dashboard.config.DashboardConfig;
 @Path("/api/config")
 public class ConfigResource {
 
-    public record PageConfig(Mqtt mqtt, Limits limits) {
+    public record PageConfig(Mqtt mqtt, boolean login, Limits limits) {
     }
 
     public record Mqtt(String url, String username, String password, String fleetPrefix, List<String> explorerFilters) {
@@ -34,9 +34,12 @@ public class ConfigResource {
     public PageConfig config() {
         DashboardConfig.Mqtt mqtt = config.mqtt();
         DashboardConfig.Limits limits = config.limits();
+        boolean login = config.login().enabled();
         return new PageConfig(
-                new Mqtt(mqtt.url(), mqtt.username().orElse(null), mqtt.password().orElse(null), mqtt.fleetPrefix(),
+                new Mqtt(mqtt.url(), login ? null : mqtt.username().orElse(null), login ? null : mqtt.password().orElse(null),
+                        mqtt.fleetPrefix(),
                         mqtt.explorerFilters()),
+                config.login().enabled(),
                 new Limits(limits.historySamples(), limits.explorerTopics(), limits.payloadPreviewBytes(),
                         limits.tableRows(), limits.acknowledgements()));
     }

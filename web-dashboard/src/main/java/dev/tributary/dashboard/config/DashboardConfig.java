@@ -12,7 +12,20 @@ public interface DashboardConfig {
 
     Mqtt mqtt();
 
+    Login login();
+
     Limits limits();
+
+    /** Dashboard users log in with their auth-service credentials; the page then speaks MQTT with a token. */
+    interface Login {
+        /** Off: the page connects with {@code mqtt.username}/{@code password}, or none (an edge without auth). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Where auth-service issues tokens (its {@code /api/tokens}), as this server reaches it. */
+        @WithDefault("http://127.0.0.1:8082")
+        String authUrl();
+    }
 
     interface Mqtt {
         /**
@@ -22,7 +35,7 @@ public interface DashboardConfig {
         @WithDefault("ws://{host}:9001/mqtt")
         String url();
 
-        /** MQTT user name the page connects with; unset connects without one (until login arrives with auth). */
+        /** MQTT user name the page connects with when login is off; unset connects without one. */
         Optional<String> username();
 
         /** MQTT password for {@link #username()}; never returned by the config endpoint when unset. */

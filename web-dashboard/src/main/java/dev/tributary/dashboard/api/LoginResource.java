@@ -1,0 +1,76 @@
+package dev.tributary.dashboard.api;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tributary.dashboard.config.DashboardConfig;
+import io.smallrye.common.annotation.Blocking;
+
+/**
+ * {@code POST /api/login}: a dashboard user's credentials, exchanged at auth-service for a short-lived
+ * token that the page then uses as its MQTT password. Nothing is kept here: no session, no password.
+ */
+@Path("/api/login")
+public class LoginResource {
+
+    private static final Logger LOG = Logger.getLogger(LoginResource.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Login(String username, String password) {
+    }
+
+    private final DashboardConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public LoginResource(DashboardConfig config) {
+        this.config = config;
+    }
+
+    @POST
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response login(Login login) throws IOException, InterruptedException {
+        if (!config.login().enabled()) {
+            return Response.status(404).entity(Map.of("error", "login is off on this dashboard")).build();
+        }
+        if (login == null || login.username() == null || login.password() == null) {
+            return Response.status(400).entity(Map.of("error", "user name and password are required")).build();
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.login().authUrl() + "/api/tokens"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(login))).build();
+        HttpResponse<String> answer;
+        try {
+            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            LOG.warnf("auth-service at %s unreachable: %s", config.login().authUrl(), e.toString());
+            return Response.status(503).entity(Map.of("error", "the login service is unreachable")).build();
+        }
+        if (answer.statusCode() == 401) {
+            return Response.status(401).entity(Map.of("error", "wrong user name or password")).build();
+        }
+        if (answer.statusCode() != 200) {
+            LOG.warnf("auth-service answered %d to a login", answer.statusCode());
+            return Response.status(502).entity(Map.of("error", "the login service failed")).build();
+        }
+        return Response.ok(answer.body(), MediaType.APPLICATION_JSON).build();
+    }
+}
