@@ -94,6 +94,20 @@ class DockerComposeTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void authenticationIsOn_andTheFleetLogsInWithTheAccountTheSetupCreates() {
+        for (String edge : List.of("edge-1", "edge-2")) {
+            Map<String, Object> env = (Map<String, Object>) services.get(edge).get("environment");
+            assertThat(env).as(edge).doesNotContainKeys("TRIBUTARY_EDGE_AUTH_ENABLED", "TRIBUTARY_EDGE_MQTT_ALLOW_ANONYMOUS");
+        }
+        String fleet = String.join(" ", (List<String>) services.get("fleet").get("command"));
+        assertThat(fleet).contains("--username fleet-simulator");
+        assertThat(services.get("auth-setup").get("command").toString())
+                .contains("/api/acl", "/api/principals", "fleet-simulator", "$${username}");
+        assertThat((Map<String, Object>) services.get("fleet").get("depends_on")).containsKey("auth-setup");
+    }
+
+    @Test
     void servicesPointAtTheKafkaBrokersOfTheDeployment() {
         services.forEach((name, service) -> {
             @SuppressWarnings("unchecked")
