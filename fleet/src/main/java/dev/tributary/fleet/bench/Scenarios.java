@@ -225,12 +225,30 @@ final class Scenarios {
 
     /** A minimal MQTT 3.1.1 CONNECT: clean session, no credentials. */
     private static byte[] connect(String clientId, int keepAlive) {
+        return connect(clientId, keepAlive, null, null);
+    }
+
+    /** A CONNECT (MQTT 3.1.1, clean session), with user name and password when given. */
+    static byte[] connect(String clientId, int keepAlive, String username, byte[] password) {
         byte[] id = clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int remaining = 10 + 2 + id.length;
-        ByteBuffer b = ByteBuffer.allocate(2 + remaining);
-        b.put((byte) 0x10).put((byte) remaining);
-        b.putShort((short) 4).put("MQTT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 4).put((byte) 0x02);
+        byte[] user = username == null ? null : username.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int remaining = 10 + 2 + id.length + (user == null ? 0 : 2 + user.length + 2 + password.length);
+        if (remaining > 16_383) {
+            throw new IllegalArgumentException("CONNECT longer than two length bytes");
+        }
+        int flags = 0x02 | (user == null ? 0 : 0xC0);
+        ByteBuffer b = ByteBuffer.allocate(3 + remaining);
+        b.put((byte) 0x10);
+        if (remaining < 128) {
+            b.put((byte) remaining);
+        } else {
+            b.put((byte) (0x80 | (remaining & 0x7F))).put((byte) (remaining >> 7)); // [MQTT-2.2.3] variable length
+        }
+        b.putShort((short) 4).put("MQTT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 4).put((byte) flags);
         b.putShort((short) keepAlive).putShort((short) id.length).put(id);
-        return b.array();
+        if (user != null) {
+            b.putShort((short) user.length).put(user).putShort((short) password.length).put(password);
+        }
+        return java.util.Arrays.copyOf(b.array(), b.position());
     }
 }
