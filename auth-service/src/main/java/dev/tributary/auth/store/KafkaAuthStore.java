@@ -33,6 +33,7 @@ import dev.tributary.common.auth.AuthRecords;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
+import dev.tributary.common.auth.AuthTopicContents;
 
 /**
  * The auth topic as a database, the way Confluent Schema Registry keeps its schemas: one compacted,
@@ -46,7 +47,7 @@ public final class KafkaAuthStore implements AuthStore, AutoCloseable {
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     private final String topic;
-    private final AuthState state = new AuthState();
+    private final AuthTopicContents state = new AuthTopicContents();
     private final Producer<String, byte[]> producer;
 
     public KafkaAuthStore(Map<String, Object> kafkaConfig, String topic, short replicationFactor) {
@@ -108,29 +109,15 @@ public final class KafkaAuthStore implements AuthStore, AutoCloseable {
                     records++;
                 }
             }
-            LOG.infof("loaded %d principals and %d ACL rules from %s (%d records)", state.principals.size(),
-                    state.acl.size(), topic, records);
+            LOG.infof("loaded %d principals and %d ACL rules from %s (%d records)", state.principals().size(),
+                    state.acl().size(), topic, records);
         }
     }
 
     /** Applies one record of the topic; a record this version cannot read is logged and skipped. */
     private void apply(String key, byte[] value) {
         try {
-            if (key == null) {
-                return;
-            }
-            if (key.startsWith(AuthRecords.PRINCIPAL_KEY_PREFIX)) {
-                String username = key.substring(AuthRecords.PRINCIPAL_KEY_PREFIX.length());
-                if (value == null) {
-                    state.principals.remove(username);
-                } else {
-                    state.principals.put(username, AuthRecords.principal(value));
-                }
-            } else if (key.equals(AuthRecords.ACL_KEY)) {
-                state.acl = value == null ? List.of() : List.copyOf(AuthRecords.acl(value));
-            } else if (key.equals(AuthRecords.KEYS_KEY)) {
-                state.keys = value == null ? List.of() : List.copyOf(AuthRecords.keys(value));
-            }
+            state.apply(key, value);
         } catch (IllegalArgumentException e) {
             LOG.warnf("skipping unreadable auth record %s: %s", key, e.getMessage());
         }
@@ -163,12 +150,12 @@ public final class KafkaAuthStore implements AuthStore, AutoCloseable {
 
     @Override
     public List<AclRule> acl() {
-        return state.acl;
+        return state.acl();
     }
 
     @Override
     public List<SigningKey> signingKeys() {
-        return state.keys;
+        return state.keys();
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import dev.tributary.common.auth.AuthRecords;
-import dev.tributary.common.auth.AuthRecords.AclRule;
-import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
+import dev.tributary.common.auth.AuthTopicContents;
 
 /**
  * Reads the auth topic from its beginning, then follows it: a consumer with no group (every node reads
@@ -40,8 +37,8 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final List<BiConsumer<AuthSnapshot, AuthSnapshot>> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Principal> principals = new HashMap<>();
-    private List<AclRule> acl = List.of();
+    private final AuthTopicContents contents = new AuthTopicContents();
+    private List<SigningKey> publishedKeys = List.of();
     private Map<String, PublicKey> keys = Map.of();
     private volatile AuthSnapshot snapshot = AuthSnapshot.EMPTY;
     private volatile boolean loaded;
@@ -112,26 +109,10 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
-        String key = record.key();
-        byte[] value = record.value();
         try {
-            if (key == null) {
-                return;
-            }
-            if (key.startsWith(AuthRecords.PRINCIPAL_KEY_PREFIX)) {
-                String username = key.substring(AuthRecords.PRINCIPAL_KEY_PREFIX.length());
-                if (value == null) {
-                    principals.remove(username);
-                } else {
-                    principals.put(username, AuthRecords.principal(value));
-                }
-            } else if (key.equals(AuthRecords.ACL_KEY)) {
-                acl = value == null ? List.of() : AuthRecords.acl(value);
-            } else if (key.equals(AuthRecords.KEYS_KEY)) {
-                keys = value == null ? Map.of() : publicKeys(AuthRecords.keys(value));
-            }
-        } catch (IllegalArgumentException | java.security.GeneralSecurityException e) {
-            LOG.warnf("skipping unreadable auth record %s at offset %d: %s", key, record.offset(), e.getMessage());
+            contents.apply(record.key(), record.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("skipping unreadable auth record %s at offset %d: %s", record.key(), record.offset(), e.getMessage());
         }
     }
 
@@ -145,8 +126,16 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
     }
 
     private void publish() {
+        if (contents.keys() != publishedKeys) {
+            try {
+                keys = publicKeys(contents.keys());
+            } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+                LOG.warnf("skipping unreadable token keys: %s", e.getMessage());
+            }
+            publishedKeys = contents.keys();
+        }
         AuthSnapshot previous = snapshot;
-        AuthSnapshot next = new AuthSnapshot(principals, new ArrayList<>(acl), keys);
+        AuthSnapshot next = new AuthSnapshot(contents.principalsByName(), contents.acl(), keys);
         snapshot = next;
         for (BiConsumer<AuthSnapshot, AuthSnapshot> listener : listeners) {
             try {
