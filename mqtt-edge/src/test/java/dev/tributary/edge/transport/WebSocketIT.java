@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +92,15 @@ class WebSocketIT {
         ws.sendBinary(ByteBuffer.wrap(RawMqttSocket.connectPacket("oversize")), true).get(5, TimeUnit.SECONDS);
         assertThat(frames.binary.poll(5, TimeUnit.SECONDS)).isNotNull();
         ws.sendBinary(ByteBuffer.allocate(70_000), true); // the test profile allows 65,536-byte packets
-        assertThat(frames.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009); // message too big
+        // The edge refuses the frame from its header and closes with 1009 (message too big). The rest of
+        // the 70,000 bytes is still unread in its socket then, so the kernel may answer with a reset that
+        // overtakes the close frame: either way the connection is closed by the server, nothing else.
+        try {
+            assertThat(frames.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1009);
+        } catch (ExecutionException reset) {
+            assertThat(reset.getCause()).isInstanceOf(IOException.class).hasMessageContaining("reset");
+        }
+        assertThat(ws.isInputClosed()).as("the server ended the connection").isTrue();
     }
 
     @Test
