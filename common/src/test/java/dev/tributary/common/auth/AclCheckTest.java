@@ -90,6 +90,13 @@ class AclCheckTest {
     }
 
     @Test
+    void aClientIdStartingWithDollar_cannotReachTheBrokersSysTopics() {
+        List<AclRule> ownTree = List.of(new AclRule(Who.ANY, null, "${clientid}/#", Action.BOTH, true));
+        assertThat(AclCheck.maySubscribe(ownTree, new Subject("u", "$SYS", List.of()), "$SYS/#")).isFalse();
+        assertThat(AclCheck.maySubscribe(ownTree, new Subject("u", "box-1", List.of()), "box-1/#")).isTrue();
+    }
+
+    @Test
     void wildcardInAUsername_neverWidensAPlaceholderRule() {
         Subject sneaky = new Subject("#", "c", List.of());
         assertThat(AclCheck.maySubscribe(RULES, sneaky, "users/#")).isFalse();
