@@ -34,6 +34,8 @@ public final class Tributary {
     private final List<Process> services = new ArrayList<>();
     private LocalKafka kafka;
     private Process fleet;
+    /** Set by the shutdown hook: start() launches nothing more from then on. */
+    private volatile boolean stopping;
 
     Tributary(Path root, Path data) {
         this.root = root;
@@ -45,9 +47,12 @@ public final class Tributary {
         String dataEnv = System.getenv("TRIBUTARY_DATA");
         Path data = dataEnv == null || dataEnv.isBlank() ? root.resolve("data") : Path.of(dataEnv).toAbsolutePath();
         Tributary platform = new Tributary(root, data);
-        // A shell starts background jobs with SIGINT ignored, and the JVM keeps it so; Ctrl-C must
-        // stop the platform however it was started, so take SIGINT back explicitly.
-        Signal.handle(new Signal("INT"), signal -> System.exit(130));
+        // Ctrl-C exits through the shutdown hook below. A non-interactive shell starts background jobs
+        // with SIGINT ignored, and HotSpot then keeps it ignored (handle() returns SIG_IGN and installs
+        // nothing): such a run is stopped with SIGTERM (plain `kill`), which always runs the hook.
+        if (Signal.handle(new Signal("INT"), signal -> System.exit(130)) == sun.misc.SignalHandler.SIG_IGN) {
+            say("started with SIGINT ignored (a background job of a script): stop it with kill " + ProcessHandle.current().pid());
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             platform.stop();
@@ -108,6 +113,9 @@ public final class Tributary {
     }
 
     private Process launch(Service service, String bootstrap, Path authDir, String adminPassword) throws IOException {
+        if (stopping) {
+            throw new IllegalStateException("stopping");
+        }
         Path runner = service.runner(root);
         if (!Files.exists(runner)) {
             throw new IllegalStateException(runner + " is missing: run ./tributary build");
@@ -138,6 +146,9 @@ public final class Tributary {
 
     /** The simulated fleet, publishing to the local edge once everything is ready. */
     private Process launchFleet(int vehicles, Path credentials) throws IOException {
+        if (stopping) {
+            throw new IllegalStateException("stopping");
+        }
         say("starting a fleet of " + vehicles + " simulated vehicles");
         Path fleetDir = root.resolve("fleet/target");
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -179,7 +190,9 @@ public final class Tributary {
 
     /** The fleet first (its vehicles say goodbye), then the services (they flush to Kafka), then Kafka. Idempotent. */
     synchronized void stop() {
+        stopping = true;
         if (services.isEmpty() && kafka == null && fleet == null) {
+            reapStragglers();
             return;
         }
         say("stopping");
@@ -194,7 +207,24 @@ public final class Tributary {
             kafka.stop();
             kafka = null;
         }
+        reapStragglers();
         say("stopped");
+    }
+
+    /**
+     * Any child process still alive: one that start() launched while the stop was under way (Ctrl-C
+     * during start-up) is not in the lists above, and must not outlive the launcher.
+     */
+    private static void reapStragglers() {
+        List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+        left.forEach(ProcessHandle::destroy);
+        for (ProcessHandle child : left) {
+            try {
+                child.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (Exception e) {
+                child.destroyForcibly();
+            }
+        }
     }
 
     /** SIGTERM (already sent, or sent now), then SIGKILL if it does not end in time. */
