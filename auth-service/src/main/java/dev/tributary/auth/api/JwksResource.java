@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ public class JwksResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, List<Map<String, String>>> keys() throws Exception {
         KeyFactory rsa = KeyFactory.getInstance("RSA");
-        List<Map<String, String>> keys = new java.util.ArrayList<>();
+        List<Map<String, String>> keys = new ArrayList<>();
         for (SigningKey key : store.signingKeys()) {
             RSAPublicKey pub = (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(key.publicKey())));
             keys.add(Map.of("kty", "RSA", "use", "sig", "alg", key.algorithm(), "kid", key.kid(),
@@ -44,7 +46,7 @@ public class JwksResource {
     private static String base64Url(BigInteger value) {
         byte[] bytes = value.toByteArray();
         if (bytes.length > 1 && bytes[0] == 0) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length); // unsigned, as JWK wants
+            bytes = Arrays.copyOfRange(bytes, 1, bytes.length); // unsigned, as JWK wants
         }
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ public final class TokenService {
         List<Map<String, Object>> acl = applicableRules(principal).stream().map(r -> Map.<String, Object>of(
                 "topicFilter", r.topicFilter(), "action", r.action().name(), "allow", r.allow())).toList();
         String token = Jwt.issuer(issuer).upn(username).subject(username)
-                .groups(new java.util.HashSet<>(principal.groups()))
+                .groups(new HashSet<>(principal.groups()))
                 .claim("kind", principal.kind().name())
                 .claim("acl", acl)
                 .issuedAt(now).expiresAt(expires)
