@@ -15,6 +15,7 @@ import dev.tributary.auth.store.AuthStore;
 import dev.tributary.auth.store.KafkaAuthStore;
 import dev.tributary.auth.token.SigningKeys;
 import dev.tributary.auth.token.TokenService;
+import dev.tributary.common.auth.LoginThrottle;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 
@@ -55,7 +56,8 @@ public class AuthServices {
     @Singleton
     @Startup
     TokenService tokens(AuthStore store, SigningKeys keys, AuthConfig config) {
-        TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime());
+        TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime(),
+                new LoginThrottle(config.login().maxFailures(), config.login().failureWindow().toNanos(), System::nanoTime));
         tokens.publishKey();
         return tokens;
     }

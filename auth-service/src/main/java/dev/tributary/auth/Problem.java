@@ -3,7 +3,7 @@ package dev.tributary.auth;
 /** A request the service cannot carry out, with the kind of reason; the REST layer maps it to a status. */
 public final class Problem extends RuntimeException {
 
-    public enum Kind { BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, CONFLICT, UNAVAILABLE }
+    public enum Kind { BAD_REQUEST, UNAUTHORIZED, NOT_FOUND, CONFLICT, THROTTLED, UNAVAILABLE }
 
     private final Kind kind;
 

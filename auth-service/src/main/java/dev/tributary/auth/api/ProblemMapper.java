@@ -24,6 +24,7 @@ public class ProblemMapper implements ExceptionMapper<Problem> {
             case UNAUTHORIZED -> 401;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
+            case THROTTLED -> 429;
             case UNAVAILABLE -> 503;
         };
         if (status == 503) {

@@ -5,6 +5,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import dev.tributary.auth.Problem;
 import dev.tributary.auth.token.TokenService;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Tokens for devices and dashboard users, in exchange for their own credentials. */
 @Path("/api/tokens")
@@ -31,11 +33,11 @@ public class TokensResource {
 
     @POST
     @Blocking // the password hash is slow on purpose
-    @Operation(summary = "A short-lived JWT to use as the MQTT password (user name = the principal)")
-    public TokenService.Issued issue(Login login) {
+    @Operation(summary = "A short-lived JWT to use as the MQTT password (user name = the principal); 429 after too many failures")
+    public TokenService.Issued issue(Login login, @Context HttpServerRequest request) {
         if (login == null) {
             throw Problem.badRequest("a JSON body with username and password is required");
         }
-        return tokens.issue(login.username(), login.password());
+        return tokens.issue(login.username(), login.password(), request.remoteAddress().hostAddress());
     }
 }

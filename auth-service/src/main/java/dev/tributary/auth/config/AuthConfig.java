@@ -24,6 +24,17 @@ public interface AuthConfig {
 
     Tokens tokens();
 
+    Login login();
+
+    /** Failed token requests, counted per address and per user name like the edge counts CONNECTs. */
+    interface Login {
+        @WithDefault("5")
+        int maxFailures();
+
+        @WithDefault("60s")
+        Duration failureWindow();
+    }
+
     interface Admin {
         @WithDefault("admin")
         String username();

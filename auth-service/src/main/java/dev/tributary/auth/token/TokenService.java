@@ -13,6 +13,7 @@ import dev.tributary.auth.audit.Audit;
 import dev.tributary.auth.store.AuthStore;
 import dev.tributary.auth.store.Writes;
 import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.LoginThrottle;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
@@ -30,12 +31,14 @@ public final class TokenService {
     private final SigningKeys keys;
     private final String issuer;
     private final Duration lifetime;
+    private final LoginThrottle throttle;
 
-    public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime) {
+    public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime, LoginThrottle throttle) {
         this.store = store;
         this.keys = keys;
         this.issuer = issuer;
         this.lifetime = lifetime;
+        this.throttle = throttle;
     }
 
     /** Publishes this service's public key to the auth topic, keeping the previous one for tokens still valid. */
@@ -54,12 +57,19 @@ public final class TokenService {
     public record Issued(String token, Instant expiresAt, String username) {
     }
 
-    public Issued issue(String username, String password) {
+    /** A token for the principal, if the password is right and neither the address nor the user is throttled. */
+    public Issued issue(String username, String password, String address) {
+        if (throttle.isThrottled(address, username)) {
+            Audit.log(username, "token.throttled", username, "address=" + address);
+            throw new Problem(Problem.Kind.THROTTLED, "too many failed logins: try again later");
+        }
         Principal principal = store.principal(username == null ? "" : username).orElse(null);
         if (principal == null || password == null
                 || !PasswordHashes.verify(password.getBytes(StandardCharsets.UTF_8), principal.passwordHash())) {
+            throttle.failed(address, username);
             throw new Problem(Problem.Kind.UNAUTHORIZED, "bad user name or password");
         }
+        throttle.succeeded(address, username);
         if (principal.disabled()) {
             throw new Problem(Problem.Kind.UNAUTHORIZED, username + " is disabled");
         }

@@ -95,4 +95,22 @@ class TokensIT {
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("disabled");
     }
+
+    @Test
+    void repeatedWrongPasswords_areThrottled_evenForTheRightPassword_untilTheWindowPasses() throws Exception {
+        String name = "tok-guess-" + UUID.randomUUID().toString().substring(0, 8);
+        http.admin("POST", "/api/principals", "{\"username\":\"" + name + "\",\"password\":\"the-right-one\"}");
+        int refused = 0;
+        int status = 401;
+        while (status == 401 && refused < 10) {
+            status = http.anonymous("POST", "/api/tokens", "{\"username\":\"" + name + "\",\"password\":\"guess-" + refused + "\"}")
+                    .statusCode();
+            refused++;
+        }
+        assertThat(status).as("after %d wrong passwords", refused).isEqualTo(429);
+        String right = "{\"username\":\"" + name + "\",\"password\":\"the-right-one\"}";
+        assertThat(http.anonymous("POST", "/api/tokens", right).statusCode()).isEqualTo(429);
+        Thread.sleep(3_500); // %test failure window: 3 s
+        assertThat(http.anonymous("POST", "/api/tokens", right).statusCode()).isEqualTo(200);
+    }
 }

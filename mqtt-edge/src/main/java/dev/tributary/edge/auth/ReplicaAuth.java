@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.LoginThrottle;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.protocol.Packet.ConnectCode;

@@ -1,4 +1,4 @@
-package dev.tributary.edge.auth;
+package dev.tributary.common.auth;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -6,12 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Failed logins counted per remote address and per user name: after {@code maxFailures} within the window,
+ * Failed logins counted per remote address and per user name (used by the edge for CONNECT and by
+ * auth-service for its token endpoint): after {@code maxFailures} within the window,
  * that address or user is refused without a password check until the window has passed since its last
  * failure. Guessing passwords and burning the edge's CPU on slow hashes both stop there. Bounded: when the
  * table is full, entries whose window has passed are dropped, and then the oldest.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     private static final int MAX_ENTRIES = 100_000;
 
@@ -25,17 +26,17 @@ final class LoginThrottle {
     private final LongSupplier clock;
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
-    LoginThrottle(int maxFailures, long windowNanos, LongSupplier clock) {
+    public LoginThrottle(int maxFailures, long windowNanos, LongSupplier clock) {
         this.maxFailures = maxFailures;
         this.windowNanos = windowNanos;
         this.clock = clock;
     }
 
-    boolean isThrottled(String address, String username) {
+    public boolean isThrottled(String address, String username) {
         return over("a:" + address) || (username != null && over("u:" + username));
     }
 
-    void failed(String address, String username) {
+    public void failed(String address, String username) {
         count("a:" + address);
         if (username != null) {
             count("u:" + username);
@@ -43,7 +44,7 @@ final class LoginThrottle {
     }
 
     /** A success clears the address's and the user's count. */
-    void succeeded(String address, String username) {
+    public void succeeded(String address, String username) {
         failures.remove("a:" + address);
         if (username != null) {
             failures.remove("u:" + username);
