@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -29,11 +28,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
-import dev.tributary.common.auth.AuthRecords;
-import dev.tributary.common.auth.AuthRecords.AclRule;
-import dev.tributary.common.auth.AuthRecords.Principal;
-import dev.tributary.common.auth.AuthRecords.SigningKey;
-import dev.tributary.common.auth.AuthTopicContents;
 
 /**
  * The auth topic as a database, the way Confluent Schema Registry keeps its schemas: one compacted,
@@ -41,13 +35,12 @@ import dev.tributary.common.auth.AuthTopicContents;
  * and reads it from the beginning to its end; afterwards every write is applied here once Kafka has
  * acknowledged it (acks=all, idempotent producer), so a read after a write sees it.
  */
-public final class KafkaAuthStore implements AuthStore, AutoCloseable {
+public final class KafkaAuthStore extends RecordStore implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaAuthStore.class);
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
 
     private final String topic;
-    private final AuthTopicContents state = new AuthTopicContents();
     private final Producer<String, byte[]> producer;
 
     public KafkaAuthStore(Map<String, Object> kafkaConfig, String topic, short replicationFactor) {
@@ -109,73 +102,34 @@ public final class KafkaAuthStore implements AuthStore, AutoCloseable {
                     records++;
                 }
             }
-            LOG.infof("loaded %d principals and %d ACL rules from %s (%d records)", state.principals().size(),
-                    state.acl().size(), topic, records);
+            LOG.infof("loaded %d principals and %d ACL rules from %s (%d records)", contents.principals().size(),
+                    contents.acl().size(), topic, records);
         }
     }
 
     /** Applies one record of the topic; a record this version cannot read is logged and skipped. */
     private void apply(String key, byte[] value) {
         try {
-            state.apply(key, value);
+            contents.apply(key, value);
         } catch (IllegalArgumentException e) {
             LOG.warnf("skipping unreadable auth record %s: %s", key, e.getMessage());
         }
     }
 
-    private CompletionStage<Void> write(String key, byte[] value) {
+    @Override
+    protected CompletionStage<Void> write(String key, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);
                 return;
             }
-            synchronized (state) {
+            synchronized (contents) {
                 apply(key, value);
             }
             done.complete(null);
         });
         return done;
-    }
-
-    @Override
-    public Optional<Principal> principal(String username) {
-        return state.principal(username);
-    }
-
-    @Override
-    public List<Principal> principals() {
-        return state.principals();
-    }
-
-    @Override
-    public List<AclRule> acl() {
-        return state.acl();
-    }
-
-    @Override
-    public List<SigningKey> signingKeys() {
-        return state.keys();
-    }
-
-    @Override
-    public CompletionStage<Void> putPrincipal(Principal principal) {
-        return write(AuthRecords.principalKey(principal.username()), AuthRecords.encode(principal));
-    }
-
-    @Override
-    public CompletionStage<Void> deletePrincipal(String username) {
-        return write(AuthRecords.principalKey(username), null);
-    }
-
-    @Override
-    public CompletionStage<Void> putAcl(List<AclRule> rules) {
-        return write(AuthRecords.ACL_KEY, AuthRecords.encode(rules));
-    }
-
-    @Override
-    public CompletionStage<Void> putSigningKeys(List<SigningKey> keys) {
-        return write(AuthRecords.KEYS_KEY, AuthRecords.encode(keys));
     }
 
     @Override
