@@ -100,21 +100,26 @@ public class EdgeNode {
         this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
                 limits.maxInflight(), limits.maxQueuedMessages());
         EdgeConfig.Auth auth = config.auth();
-        Object access;
+        Authenticator authenticator;
+        Authorizer authorizer;
         if (auth.enabled()) {
             this.authReplica = new KafkaAuthReplica(kafkaConfig, auth.topic());
             this.hashing = hashPool(auth.hashThreads());
-            access = new ReplicaAuth(authReplica, new ReplicaAuth.Settings(auth.credentialCacheSize(), auth.maxFailures(),
-                    auth.failureWindow().toNanos(), auth.tokenIssuer(), (int) auth.tokenClockSkew().toSeconds()), hashing, System::nanoTime, registry,
-                    this::disconnectUsers);
+            ReplicaAuth replicaAuth = new ReplicaAuth(authReplica, new ReplicaAuth.Settings(auth.credentialCacheSize(),
+                    auth.maxFailures(), auth.failureWindow().toNanos(), auth.tokenIssuer(),
+                    (int) auth.tokenClockSkew().toSeconds()), hashing, System::nanoTime, registry, this::disconnectUsers);
+            authenticator = replicaAuth;
+            authorizer = replicaAuth;
         } else {
             LOG.warn("authentication is OFF (tributary.edge.auth.enabled=false): every client may use every topic");
             this.authReplica = null;
             this.hashing = null;
-            access = new AllowAll();
+            AllowAll allowAll = new AllowAll();
+            authenticator = allowAll;
+            authorizer = allowAll;
         }
         this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror,
-                (Authenticator) access, (Authorizer) access, metrics,
+                authenticator, authorizer, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout(),
                         config.tls().certificateCnAsUsername()));

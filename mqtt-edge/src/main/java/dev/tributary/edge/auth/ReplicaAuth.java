@@ -17,6 +17,7 @@ import dev.tributary.common.auth.LoginThrottle;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -39,6 +40,9 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
     private final LoginThrottle throttle;
     private final TokenVerifier tokens;
     private final MeterRegistry metrics;
+    // looked up once: a device spamming a denied topic must not cost a registry lookup per PUBLISH
+    private final Counter deniedPublish;
+    private final Counter deniedSubscribe;
 
     /**
      * @param hashing  where slow password hashes are verified (a bounded pool; a full pool answers 3)
@@ -50,8 +54,10 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         this.hashing = hashing;
         this.cache = new CredentialCache(settings.credentialCacheSize());
         this.throttle = new LoginThrottle(settings.maxFailures(), settings.failureWindowNanos(), nanoClock);
-        this.tokens = new TokenVerifier(settings.tokenIssuer(), settings.tokenClockSkewSeconds());
+        this.tokens = new TokenVerifier(settings.tokenIssuer(), settings.tokenClockSkewSeconds(), () -> replica.snapshot().keys());
         this.metrics = metrics;
+        this.deniedPublish = metrics.counter("tributary.auth.denied", "action", "publish");
+        this.deniedSubscribe = metrics.counter("tributary.auth.denied", "action", "subscribe");
         replica.onChange((before, after) -> {
             Set<String> revoked = revoked(before, after);
             if (!revoked.isEmpty()) {
@@ -122,7 +128,7 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
     private ConnectCode token(ConnectAttempt attempt, Principal principal) {
         StringBuilder why = new StringBuilder();
         TokenVerifier.Verified verified = tokens.verify(new String(attempt.password(), StandardCharsets.US_ASCII),
-                attempt.username(), replica.snapshot().keys(), why);
+                attempt.username(), why);
         if (verified == null) {
             LOG.debugf("token of %s from %s refused: %s", attempt.username(), attempt.remoteAddress(), why);
             return refused(attempt, "bad_token");
@@ -186,7 +192,7 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
     }
 
     private boolean denied(boolean publish) {
-        metrics.counter("tributary.auth.denied", "action", publish ? "publish" : "subscribe").increment();
+        (publish ? deniedPublish : deniedSubscribe).increment();
         return false;
     }
 }

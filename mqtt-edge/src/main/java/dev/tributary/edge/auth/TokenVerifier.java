@@ -2,6 +2,7 @@ package dev.tributary.edge.auth;
 
 import java.security.PublicKey;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -11,6 +12,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.UnresolvableKeyException;
 
 /**
  * Checks a token from auth-service used as an MQTT password: RS256 signature by a key published on the
@@ -22,12 +24,26 @@ final class TokenVerifier {
     record Verified(String username, long issuedAtSeconds) {
     }
 
-    private final String issuer;
-    private final int clockSkewSeconds;
+    private final JwtConsumer consumer;
 
-    TokenVerifier(String issuer, int clockSkewSeconds) {
-        this.issuer = issuer;
-        this.clockSkewSeconds = clockSkewSeconds;
+    /** {@code keys}: the token keys published on the auth topic now, by key id (read on every check). */
+    TokenVerifier(String issuer, int clockSkewSeconds, Supplier<Map<String, PublicKey>> keys) {
+        VerificationKeyResolver resolver = (jws, nested) -> {
+            PublicKey key = keys.get().get(jws.getKeyIdHeaderValue());
+            if (key == null) {
+                throw new UnresolvableKeyException("unknown key id " + jws.getKeyIdHeaderValue());
+            }
+            return key;
+        };
+        // built once: a JwtConsumer is immutable and safe to share between threads
+        this.consumer = new JwtConsumerBuilder()
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setAllowedClockSkewInSeconds(clockSkewSeconds)
+                .setExpectedIssuer(issuer)
+                .setVerificationKeyResolver(resolver)
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
+                .build();
     }
 
     /** Whether the password has a token's shape (three base64url parts, a JSON header): then it is checked as one. */
@@ -47,22 +63,7 @@ final class TokenVerifier {
     }
 
     /** The token's claims if it is valid for {@code username}; null otherwise, with the reason in {@code why}. */
-    Verified verify(String token, String username, Map<String, PublicKey> keys, StringBuilder why) {
-        VerificationKeyResolver resolver = (jws, nested) -> {
-            PublicKey key = keys.get(jws.getKeyIdHeaderValue());
-            if (key == null) {
-                throw new org.jose4j.lang.UnresolvableKeyException("unknown key id " + jws.getKeyIdHeaderValue());
-            }
-            return key;
-        };
-        JwtConsumer consumer = new JwtConsumerBuilder()
-                .setRequireExpirationTime()
-                .setRequireIssuedAt()
-                .setAllowedClockSkewInSeconds(clockSkewSeconds)
-                .setExpectedIssuer(issuer)
-                .setVerificationKeyResolver(resolver)
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
-                .build();
+    Verified verify(String token, String username, StringBuilder why) {
         try {
             JwtClaims claims = consumer.processToClaims(token);
             String upn = claims.getStringClaimValue("upn");
