@@ -1,5 +1,7 @@
 package dev.tributary.launcher;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +20,16 @@ record Service(String name, String module, int httpPort, List<String> addresses)
                     "ingest health  http://127.0.0.1:8083/q/health")),
             new Service("web-dashboard", "web-dashboard", 8080, List.of(
                     "dashboard      http://127.0.0.1:8080")));
+
+    /** The module's {@code jvm.options} (one option per line, # for comments), if it has one. */
+    List<String> jvmOptions(Path root) throws IOException {
+        Path file = root.resolve(module).resolve("jvm.options");
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        return Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .toList();
+    }
 
     Path runner(Path root) {
         return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

@@ -121,9 +121,11 @@ public final class Tributary {
             throw new IllegalStateException(runner + " is missing: run ./tributary build");
         }
         say("starting " + service.name());
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", runner.toString())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m"));
+        command.addAll(service.jvmOptions(root));
+        command.addAll(List.of("-jar", runner.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());

@@ -60,7 +60,12 @@ public final class BrokerProcess implements AutoCloseable {
         int port = freePort();
         int httpPort = freePort();
         int webSocketPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder(javaBin(), "-Xmx2g", "-XX:+UseParallelGC", "-jar", jar.toString())
+        List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+        // as ./tributary up runs it, unless replaced, e.g. -Dtributary.bench.edge-jvm-options="-XX:+UseParallelGC"
+        String replaced = System.getProperty("tributary.bench.edge-jvm-options");
+        command.addAll(replaced != null ? List.of(replaced.strip().split("\\s+")) : edgeJvmOptions(root));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 // appended, so a restart adds to the log instead of replacing it
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("tributary.log").toFile()));
@@ -224,7 +229,7 @@ public final class BrokerProcess implements AutoCloseable {
         throw new IllegalStateException("no heap total in:\n" + histogram);
     }
 
-    private String jcmd(String command) {
+    String jcmd(String command) {
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(process.pid()), command).redirectErrorStream(true).start();
@@ -250,6 +255,11 @@ public final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static List<String> edgeJvmOptions(Path root) throws IOException {
+        return Files.readAllLines(root.resolve("mqtt-edge/jvm.options")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
     private static String javaBin() {

@@ -112,30 +112,37 @@ final class Scenarios {
                 String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, Pacing.percentile(measured, 1.0) / 1e3));
     }
 
-    /** Opens {@code count} idle MQTT connections and reports the broker's resident memory per connection. */
+    /**
+     * Opens {@code count} idle MQTT connections and reports the broker's resident memory per connection.
+     * A tenth as many connections are opened and closed first, so one-time costs (classes loaded and
+     * code compiled for the connect path) are not charged to the connections measured.
+     */
     Result idleConnections(int count) throws Exception {
+        List<Socket> warmUp = new ArrayList<>();
+        try {
+            openIdle(Math.max(100, count / 10), "warm-up-", warmUp);
+        } finally {
+            closeAll(warmUp);
+        }
+        BrokerProcess.sleep(1_000);
         long heapBefore = broker.liveHeapBytes();
         broker.gc();
         BrokerProcess.sleep(1_000);
         long before = broker.rssKib();
+        boolean nmt = System.getProperty("tributary.bench.edge-jvm-options", "").contains("NativeMemoryTracking");
+        if (nmt) {
+            broker.jcmd("VM.native_memory baseline");
+        }
         List<Socket> sockets = new ArrayList<>(count);
-        byte[] connack = new byte[4];
         try {
-            for (int i = 0; i < count; i++) {
-                Socket socket = new Socket("127.0.0.1", broker.port());
-                OutputStream out = socket.getOutputStream();
-                out.write(connect("idle-" + i, 600));
-                out.flush();
-                InputStream in = socket.getInputStream();
-                if (in.readNBytes(connack, 0, 4) != 4 || connack[3] != 0) {
-                    throw new IOException("connection " + i + " refused");
-                }
-                sockets.add(socket);
-            }
+            openIdle(count, "idle-", sockets);
             BrokerProcess.sleep(2_000);
             broker.gc();
             BrokerProcess.sleep(1_000);
             long after = broker.rssKib();
+            if (nmt) {
+                System.out.println(broker.jcmd("VM.native_memory summary.diff"));
+            }
             double perConnection = (after - before) * 1024.0 / count;
             String heap = broker.isJvm()
                     ? String.format(", live heap %.0f bytes/conn", (broker.liveHeapBytes() - heapBefore) / (double) count)
@@ -143,9 +150,27 @@ final class Scenarios {
             return new Result("idle connections", broker.name(), perConnection, "RSS B/conn", count, sockets.size(), 0,
                     String.format("RSS %d → %d MiB%s", before / 1024, after / 1024, heap));
         } finally {
-            for (Socket socket : sockets) {
-                socket.close();
+            closeAll(sockets);
+        }
+    }
+
+    private void openIdle(int count, String idPrefix, List<Socket> into) throws IOException {
+        byte[] connack = new byte[4];
+        for (int i = 0; i < count; i++) {
+            Socket socket = new Socket("127.0.0.1", broker.port());
+            into.add(socket);
+            OutputStream out = socket.getOutputStream();
+            out.write(connect(idPrefix + i, 600));
+            out.flush();
+            if (socket.getInputStream().readNBytes(connack, 0, 4) != 4 || connack[3] != 0) {
+                throw new IOException("connection " + idPrefix + i + " refused");
             }
+        }
+    }
+
+    private static void closeAll(List<Socket> sockets) throws IOException {
+        for (Socket socket : sockets) {
+            socket.close();
         }
     }
 

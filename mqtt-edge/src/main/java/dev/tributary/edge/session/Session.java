@@ -41,7 +41,8 @@ public final class Session {
 
     // Small or created on first use: at 10,000+ mostly idle connections per node, every
     // default-sized collection shows in the memory per connection.
-    private final Map<String, Integer> subscriptions = new ConcurrentHashMap<>(2);
+    /** Changed under the registry's lock; read by the store outside it, hence concurrent. */
+    private volatile Map<String, Integer> subscriptions;
     private LinkedHashMap<Integer, InFlight> inflight;
     private ArrayDeque<Delivery> queue;
     /** QoS 2 ids received and acknowledged (or being), until PUBREL: a resent PUBLISH is not routed twice. */
@@ -65,8 +66,27 @@ public final class Session {
         return cleanSession;
     }
 
+    /** Filter to granted QoS; a live view, empty while the client never subscribed. */
     public Map<String, Integer> subscriptions() {
-        return subscriptions;
+        Map<String, Integer> current = subscriptions;
+        return current == null ? Map.of() : current;
+    }
+
+    void addSubscription(String filter, int qos) {
+        if (subscriptions == null) {
+            subscriptions = new ConcurrentHashMap<>(2);
+        }
+        subscriptions.put(filter, qos);
+    }
+
+    void removeSubscription(String filter) {
+        if (subscriptions != null) {
+            subscriptions.remove(filter);
+        }
+    }
+
+    void clearSubscriptions() {
+        subscriptions = null;
     }
 
     public synchronized boolean isOnline() {

@@ -63,7 +63,7 @@ public final class SessionRegistry {
             if (stored.isPresent()) {
                 present = true;
                 stored.get().forEach((filter, qos) -> {
-                    session.subscriptions().put(filter, qos);
+                    session.addSubscription(filter, qos);
                     tree.subscribe(clientId, filter, qos);
                 });
             }
@@ -86,7 +86,7 @@ public final class SessionRegistry {
             if (sessions.get(session.clientId()) != session) {
                 return;
             }
-            session.subscriptions().put(filter, qos);
+            session.addSubscription(filter, qos);
             tree.subscribe(session.clientId(), filter, qos);
         }
         if (!session.cleanSession()) {
@@ -99,7 +99,7 @@ public final class SessionRegistry {
             if (sessions.get(session.clientId()) != session) {
                 return;
             }
-            session.subscriptions().remove(filter);
+            session.removeSubscription(filter);
             tree.unsubscribe(session.clientId(), filter);
         }
         if (!session.cleanSession()) {
@@ -127,6 +127,6 @@ public final class SessionRegistry {
         for (String filter : session.subscriptions().keySet()) {
             tree.unsubscribe(session.clientId(), filter);
         }
-        session.subscriptions().clear();
+        session.clearSubscriptions();
     }
 }

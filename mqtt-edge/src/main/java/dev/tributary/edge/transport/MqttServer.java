@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Broker;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -38,6 +39,9 @@ import io.netty.handler.ssl.SslContext;
  * frame adapter in front of it.
  */
 public final class MqttServer {
+
+    /** Keeps no per-channel state (each channel gets its own handle from it), so one serves every channel. */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
 
     private static final Logger LOG = Logger.getLogger(MqttServer.class);
 
@@ -107,6 +111,8 @@ public final class MqttServer {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // one sizing policy for all: Netty otherwise gives every channel its own allocator object
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFER_SIZING)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
