@@ -132,7 +132,6 @@ public final class Topics {
         return i < 0 ? s.length() : i;
     }
 
-    /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */
     /**
      * Whether every topic that {@code filter} matches is also matched by {@code wider}: a subscription
      * to {@code filter} can receive nothing {@code wider} does not allow. Wildcards in {@code filter}
@@ -180,8 +179,31 @@ public final class Topics {
         return x.length == y.length || (longer.length == shorter + 1 && longer[shorter].equals("#"));
     }
 
+    /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */
     public static String[] levels(String topic) {
-        return topic.split("/", -1);
+        int count = levelCount(topic);
+        String[] levels = new String[count];
+        int start = 0;
+        for (int i = 0; i < count - 1; i++) {
+            int slash = topic.indexOf('/', start);
+            levels[i] = topic.substring(start, slash);
+            start = slash + 1;
+        }
+        levels[count - 1] = topic.substring(start);
+        return levels;
+    }
+
+    /** Level {@code index} (from 0) of {@code topic}, as {@link #levels} would give it, without splitting the rest. */
+    public static String level(String topic, int index) {
+        int start = 0;
+        for (int i = 0; i < index; i++) {
+            int slash = topic.indexOf('/', start);
+            if (slash < 0) {
+                throw new IndexOutOfBoundsException("'" + topic + "' has no level " + index);
+            }
+            start = slash + 1;
+        }
+        return topic.substring(start, indexOfSlash(topic, start));
     }
 
     public static int levelCount(String topic) {

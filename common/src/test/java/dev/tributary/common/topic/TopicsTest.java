@@ -1,6 +1,7 @@
 package dev.tributary.common.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -122,5 +123,17 @@ class TopicsTest {
     void overlaps_whenSomeTopicMatchesBoth(String a, String b, boolean expected) {
         assertThat(Topics.overlaps(a, b)).isEqualTo(expected);
         assertThat(Topics.overlaps(b, a)).isEqualTo(expected);
+    }
+
+    @Test
+    void levelPicksOneLevelAsLevelsWouldIncludingEmptyOnes() {
+        for (String topic : new String[] { "fleet/v7/telemetry", "/a//b/", "single", "a/" }) {
+            String[] levels = Topics.levels(topic);
+            for (int i = 0; i < levels.length; i++) {
+                assertThat(Topics.level(topic, i)).as(topic + " level " + i).isEqualTo(levels[i]);
+            }
+        }
+        assertThatThrownBy(() -> Topics.level("a/b", 2))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 }

@@ -177,11 +177,18 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** CPU seconds (user + system) used so far, from /proc/PID/stat. */
     double cpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-            return ticks / 100.0;
+        return cpu().totalSeconds();
+    }
+
+    ProcessCpu cpu() {
+        return ProcessCpu.of(process.pid());
+    }
+
+    /** The value of one Prometheus sample of a JVM broker, e.g. {@code kafka_producer_records_per_request_avg}; NaN if absent. */
+    double metric(String sample) {
+        try (var in = java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics").toURL().openStream()) {
+            return new String(in.readAllBytes()).lines().filter(l -> l.startsWith(sample + "{") || l.startsWith(sample + " "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(Double.NaN);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

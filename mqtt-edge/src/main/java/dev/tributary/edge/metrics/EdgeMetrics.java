@@ -1,20 +1,24 @@
 package dev.tributary.edge.metrics;
 
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The edge's Micrometer meters (Prometheus names {@code tributary_mqtt_*}). Counters that sit on
- * the publish path are created once here, so counting costs an increment, not a lookup.
+ * the publish path are created once here, so counting costs an increment, not a lookup; those
+ * counted once per message are plain {@link LongAdder}s that the registry reads when scraped,
+ * since an increment through Quarkus' composite registry costs several times more.
  */
 public final class EdgeMetrics {
 
     private final MeterRegistry registry;
-    private final Counter received;
-    private final Counter sent;
+    private final LongAdder received;
+    private final LongAdder sent;
     private final Counter connectionsAccepted;
     private final Counter droppedQueueFull;
     private final Counter droppedSlowConsumer;
@@ -22,12 +26,19 @@ public final class EdgeMetrics {
 
     public EdgeMetrics(MeterRegistry registry) {
         this.registry = registry;
-        received = Counter.builder("tributary.mqtt.messages.received").description("PUBLISH packets accepted from clients").register(registry);
-        sent = Counter.builder("tributary.mqtt.messages.sent").description("PUBLISH packets sent to clients").register(registry);
+        received = perMessageCounter("tributary.mqtt.messages.received", "PUBLISH packets accepted from clients");
+        sent = perMessageCounter("tributary.mqtt.messages.sent", "PUBLISH packets sent to clients");
         connectionsAccepted = Counter.builder("tributary.mqtt.connects").description("CONNECTs accepted").register(registry);
         droppedQueueFull = dropped("queue_full");
         droppedSlowConsumer = dropped("slow_consumer");
         droppedOffline = dropped("qos0_offline");
+    }
+
+    /** A counter incremented once per message or more: see the class comment. */
+    public LongAdder perMessageCounter(String name, String description) {
+        LongAdder count = new LongAdder();
+        FunctionCounter.builder(name, count, LongAdder::sum).description(description).register(registry);
+        return count;
     }
 
     private Counter dropped(String reason) {
@@ -64,11 +75,11 @@ public final class EdgeMetrics {
     }
 
     public double receivedCount() {
-        return received.count();
+        return received.sum();
     }
 
     public double sentCount() {
-        return sent.count();
+        return sent.sum();
     }
 
     /** A connection closed by the broker, by reason (protocol violation, timeout, limit, ...). */

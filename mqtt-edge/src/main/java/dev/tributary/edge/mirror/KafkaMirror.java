@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,6 +27,7 @@ import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Message;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * The uplink: every accepted PUBLISH that a mapping rule matches becomes a Kafka record. A QoS 1/2
@@ -54,9 +56,6 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     public record Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis) {
     }
 
-    private record Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done, boolean qos0) {
-    }
-
     private final MappingRules rules;
     private final Producer<byte[], byte[]> producer;
     private final Settings settings;
@@ -68,11 +67,12 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     private final AtomicInteger qos0Pending = new AtomicInteger();
     /** The last acknowledgement, or when records started waiting after none were: the age readiness judges. */
     private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
-    private final Counter sent;
+    private final LongAdder sent;
     private final Counter failed;
     private final Counter droppedQos0;
     private final Counter sendRetries;
     private final Thread sender;
+    private final KafkaClientMetrics producerMetrics;
     private volatile boolean running = true;
 
     public KafkaMirror(MappingRules rules, Producer<byte[], byte[]> producer, Settings settings, MeterRegistry registry,
@@ -81,7 +81,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         this.producer = producer;
         this.settings = settings;
         this.nodeId = settings.nodeId().getBytes(StandardCharsets.UTF_8);
-        this.sent = Counter.builder("tributary.mirror.records.sent").description("records Kafka acknowledged").register(registry);
+        this.sent = metrics.perMessageCounter("tributary.mirror.records.sent", "records Kafka acknowledged");
         this.failed = Counter.builder("tributary.mirror.records.failed")
                 .description("records Kafka refused for good (too large, not authorized, ...)").register(registry);
         this.droppedQos0 = Counter.builder("tributary.mirror.records.dropped").tag("reason", "qos0_buffer_full")
@@ -89,6 +89,9 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         this.sendRetries = Counter.builder("tributary.mirror.send.retries")
                 .description("hand-overs to the producer retried because Kafka was unreachable").register(registry);
         metrics.gauge("tributary.mirror.records.pending", "records handed on and not yet acknowledged by Kafka", pending::get);
+        // the producer's own figures (kafka_producer_*: batch sizes, request latency, retries) for operators
+        this.producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         this.sender = new Thread(this::sendLoop, "kafka-mirror-sender");
         this.sender.setDaemon(true);
         this.sender.start();
@@ -124,12 +127,12 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
                 return DONE;
             }
             startPending();
-            submit(new Pending(record, null, true));
+            submit(new Pending(record, null));
             return DONE;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         startPending();
-        submit(new Pending(record, done, false));
+        submit(new Pending(record, done));
         return done;
     }
 
@@ -150,32 +153,42 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
 
     /** Hands the record to the producer if it takes it at once; false when it must wait in the backlog. */
     private boolean tryHandOver(Pending p) {
-        HandOver handOver = new HandOver(p);
+        p.returned = false;
+        p.refusedAtOnce = false;
         try {
-            producer.send(p.record(), handOver);
+            producer.send(p.record, p);
         } catch (RetriableException e) {
             return false;
         } catch (RuntimeException e) {
             completed(p, e);
             return true;
         } finally {
-            handOver.returned = true;
+            p.returned = true;
         }
-        return !handOver.refusedAtOnce;
+        return !p.refusedAtOnce;
     }
 
     /**
-     * The producer's callback for one record. The producer reports "cannot take it now" (no
-     * metadata within max.block.ms=0, buffer full) by calling back at once, inside send(), with a
-     * retriable error: that is a hand-over to retry, never a verdict on the record.
+     * One record on its way to Kafka, and the producer's callback for it. The producer reports
+     * "cannot take it now" (no metadata within max.block.ms=0, buffer full) by calling back at
+     * once, inside send(), with a retriable error: that is a hand-over to retry, never a verdict
+     * on the record.
      */
-    private final class HandOver implements Callback {
-        private final Pending pending;
+    private final class Pending implements Callback {
+        final ProducerRecord<byte[], byte[]> record;
+        /** Completed when Kafka has the record; null for QoS 0, which nobody waits for. */
+        final CompletableFuture<Void> done;
+        /** Set around each hand-over attempt by the thread making it. */
         volatile boolean returned;
         boolean refusedAtOnce;
 
-        HandOver(Pending pending) {
-            this.pending = pending;
+        Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {
+            this.record = record;
+            this.done = done;
+        }
+
+        boolean qos0() {
+            return done == null;
         }
 
         @Override
@@ -187,12 +200,12 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
                 }
                 // with no delivery timeout the producer retries by itself; should it still give
                 // up with a retriable error, the record goes back rather than being lost
-                LOG.debugf("retrying a record for %s after %s", pending.record().topic(), error);
+                LOG.debugf("retrying a record for %s after %s", record.topic(), error);
                 backlog.incrementAndGet();
-                queue.add(pending);
+                queue.add(this);
                 return;
             }
-            completed(pending, error);
+            completed(this, error);
         }
     }
 
@@ -250,17 +263,17 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         if (error == null) {
             lastProgressNanos.set(System.nanoTime());
             sent.increment();
-            if (p.done() != null) {
-                p.done().complete(null);
+            if (p.done != null) {
+                p.done.complete(null);
             }
             return;
         }
         failed.increment();
-        LOG.warnf("Kafka refused a record for %s (MQTT topic %s): %s", p.record().topic(),
-                new String(p.record().headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8),
+        LOG.warnf("Kafka refused a record for %s (MQTT topic %s): %s", p.record.topic(),
+                new String(p.record.headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8),
                 error.toString());
-        if (p.done() != null) {
-            p.done().completeExceptionally(error);
+        if (p.done != null) {
+            p.done.completeExceptionally(error);
         }
     }
 
@@ -289,6 +302,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         running = false;
         sender.interrupt();
         producer.close(java.time.Duration.ofSeconds(10));
+        producerMetrics.close();
     }
 
     private static byte[] utf8(String s) {

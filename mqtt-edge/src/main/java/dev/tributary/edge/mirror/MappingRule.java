@@ -101,7 +101,7 @@ public final class MappingRule {
             case CLIENT_ID:
                 return clientId;
             case LEVEL:
-                return Topics.levels(mqttTopic)[keyLevel];
+                return Topics.level(mqttTopic, keyLevel);
             default:
                 return null;
         }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tributary.common.topic.Topics;
+
 /**
  * Every subscription of this node, as a tree of topic levels, so matching a topic costs the
  * number of its levels (times the wildcard branches on the way), not the number of subscriptions.
@@ -31,7 +33,7 @@ public final class TopicTree {
     /** Adds or replaces [MQTT-3.8.4-3] a subscription; returns whether it is new. */
     public synchronized boolean subscribe(String clientId, String filter, int qos) {
         Node node = root;
-        for (String level : filter.split("/", -1)) {
+        for (String level : Topics.levels(filter)) {
             node = node.children.computeIfAbsent(level, l -> new Node());
         }
         boolean added = node.subscribers.put(clientId, qos) == null;
@@ -43,7 +45,7 @@ public final class TopicTree {
 
     /** Removes a subscription; returns whether there was one. */
     public synchronized boolean unsubscribe(String clientId, String filter) {
-        String[] levels = filter.split("/", -1);
+        String[] levels = Topics.levels(filter);
         Node[] path = new Node[levels.length + 1];
         path[0] = root;
         for (int i = 0; i < levels.length; i++) {
@@ -68,8 +70,11 @@ public final class TopicTree {
      * matching subscriptions [MQTT-3.3.5-1].
      */
     public Map<String, Integer> match(String topic) {
+        if (root.children.isEmpty()) {
+            return Map.of(); // no subscription at all: a node that only ingests
+        }
         Map<String, Integer> out = new HashMap<>();
-        String[] levels = topic.split("/", -1);
+        String[] levels = Topics.levels(topic);
         // [MQTT-4.7.2-1] a filter starting with a wildcard does not match a topic starting with '$'
         boolean dollar = topic.startsWith("$");
         collect(root, levels, 0, dollar, out);
