@@ -233,7 +233,12 @@ public final class LocalKafka implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms128m");
         command.add("-Xmx" + maxHeap);
+        // Kafka's own start scripts' GC settings (KAFKA_JVM_PERFORMANCE_OPTS): short pauses, as
+        // the brokers of a real cluster run
         command.add("-XX:+UseG1GC");
+        command.add("-XX:MaxGCPauseMillis=20");
+        command.add("-XX:InitiatingHeapOccupancyPercent=35");
+        command.add("-XX:+ExplicitGCInvokesConcurrent");
         command.add("-Djava.awt.headless=true");
         command.add("-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties"));
         command.add("-cp");

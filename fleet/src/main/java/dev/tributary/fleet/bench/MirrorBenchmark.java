@@ -34,7 +34,7 @@ import dev.tributary.kafkalocal.LocalKafka;
  * latency at a fixed rate with acks=all.
  *
  * <pre>
- * ./tributary bench-mirror [seconds-per-load]
+ * ./tributary bench-mirror [seconds-per-load] [latency]
  * </pre>
  */
 public final class MirrorBenchmark {
@@ -42,29 +42,43 @@ public final class MirrorBenchmark {
     private static final int PUBLISHERS = 50;
     private static final int WINDOW = 16;
     private static final int PAYLOAD = 64;
+    private static final int LATENCY_WARM_UP_SECONDS = 5;
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
         Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 15);
         Duration warmUp = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
+        // "latency" times PUBACKs only (after the warm-up load), for trying producer settings quickly
+        boolean latencyOnly = args.length > 1 && args[1].equals("latency");
         Path work = Files.createTempDirectory("tributary-mirror-bench");
         try (LocalKafka kafka = LocalKafka.onFreePorts(work.resolve("kafka"))) {
             kafka.start();
             System.out.println("Kafka at " + kafka.bootstrapServers());
             List<String> lines = new ArrayList<>();
 
-            double off;
-            try (BrokerProcess edge = BrokerProcess.tributary(root, work, null)) {
-                // on 2 shared cores the JIT compiler is still busy 20 s into the load (a third of the
-                // edge's CPU then): start-up cost, not a cost per record, so it is left out
-                load(edge, warmUp);
-                double[] result = load(edge, duration);
-                off = result[0];
-                lines.add(String.format("QoS 1 acknowledged, mirror off     %10.0f msg/s", off));
-                lines.add(String.format("edge CPU per million, mirror off    %10.1f s   (+ %.1f s JIT compiler)", result[1], result[2]));
+            double off = Double.NaN;
+            if (!latencyOnly) {
+                try (BrokerProcess edge = BrokerProcess.tributary(root, work, null)) {
+                    // on 2 shared cores the JIT compiler is still busy 20 s into the load (a third of the
+                    // edge's CPU then): start-up cost, not a cost per record, so it is left out
+                    load(edge, warmUp);
+                    double[] result = load(edge, duration);
+                    off = result[0];
+                    lines.add(String.format("QoS 1 acknowledged, mirror off     %10.0f msg/s", off));
+                    lines.add(String.format("edge CPU per million, mirror off    %10.1f s   (+ %.1f s JIT compiler)", result[1], result[2]));
+                }
             }
             try (BrokerProcess edge = BrokerProcess.tributary(root, work, kafka.bootstrapServers())) {
                 load(edge, warmUp);
+                if (latencyOnly) {
+                    double[] latency = pubackLatency(edge, 5_000, duration);
+                    System.out.printf("%nPUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                            latency[0], latency[1], latency[2]);
+                    System.out.printf("  edge producer: request latency avg %.2f ms, max %.0f ms; record queue time avg %.2f ms, max %.0f ms%n",
+                            edge.metric("kafka_producer_request_latency_avg"), edge.metric("kafka_producer_request_latency_max"),
+                            edge.metric("kafka_producer_record_queue_time_avg"), edge.metric("kafka_producer_record_queue_time_max"));
+                    return;
+                }
                 double[] on = load(edge, duration);
                 lines.add(String.format("QoS 1 acknowledged, mirror on      %10.0f msg/s  (%.0f%% of off)", on[0], 100 * on[0] / off));
                 lines.add(String.format("edge CPU per million records        %10.1f s   (MQTT in, Kafka out, acks=all; + %.1f s JIT compiler)",
@@ -200,11 +214,16 @@ public final class MirrorBenchmark {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** One publisher at a fixed rate, QoS 1: time from PUBLISH sent to PUBACK received, in ms. */
+    /**
+     * One publisher at a fixed rate, QoS 1: time from PUBLISH sent to PUBACK received, in ms, after
+     * {@value #LATENCY_WARM_UP_SECONDS} s of the same stream that are not timed.
+     */
     private static double[] pubackLatency(BrokerProcess edge, int rate, Duration duration) throws Exception {
         Mqtt3AsyncClient client = client(edge, "latency-pub");
         client.connect().get(10, TimeUnit.SECONDS);
-        int total = (int) (rate * duration.toSeconds());
+        // the first seconds of a new stream are slow while both ends compile its path: not timed
+        int warmUp = rate * LATENCY_WARM_UP_SECONDS;
+        int total = (int) (rate * duration.toSeconds()) + warmUp;
         long[] latencies = new long[total];
         CompletableFuture<?>[] acks = new CompletableFuture<?>[total];
         long start = System.nanoTime();
@@ -218,7 +237,7 @@ public final class MirrorBenchmark {
         }
         CompletableFuture.allOf(acks).get(60, TimeUnit.SECONDS);
         client.disconnect().get(10, TimeUnit.SECONDS);
-        long[] measured = Arrays.stream(latencies, rate, total).sorted().toArray(); // first second is warm-up
+        long[] measured = Arrays.stream(latencies, warmUp, total).sorted().toArray();
         return new double[] { Pacing.percentile(measured, 0.50) / 1e6, Pacing.percentile(measured, 0.99) / 1e6,
                 Pacing.percentile(measured, 1.0) / 1e6 };
     }
