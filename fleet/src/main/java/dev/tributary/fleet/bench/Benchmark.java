@@ -4,13 +4,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 
 /**
  * The broker benchmark of issue 3: the same loads against Tributary's mqtt-edge and Debian's
- * Mosquitto, started here one after the other on this machine, figures printed as a table.
+ * Mosquitto, started here one after the other on this machine (for latency side by side, taking
+ * turns), figures printed as a table.
  *
  * <pre>
  * ./tributary bench [seconds-per-scenario] [idle-connections] [scenarios] [brokers]
@@ -20,6 +25,8 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
  */
 public final class Benchmark {
 
+    private static final int LATENCY_ROUNDS = 5;
+
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
         Duration duration = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 10);
@@ -28,28 +35,11 @@ public final class Benchmark {
         List<String> brokers = List.of((args.length > 3 ? args[3] : "tributary,mosquitto").split(","));
         Path work = Files.createTempDirectory("tributary-bench");
         List<Scenarios.Result> results = new ArrayList<>();
+        boolean loads = only.contains("fanin0") || only.contains("fanin1") || only.contains("fanout");
         for (String name : brokers) {
             System.out.println("== " + name);
-            try (BrokerProcess broker = start(name, root, work)) {
-                Scenarios scenarios = new Scenarios(broker);
-                scenarios.fanIn("warm-up", 10, MqttQos.AT_MOST_ONCE, 64, Duration.ofSeconds(5));
-                double cpuBefore = broker.cpuSeconds();
-                if (only.contains("fanin0")) {
-                    results.add(print(scenarios.fanIn("fan-in QoS 0", 50, MqttQos.AT_MOST_ONCE, 64, duration)));
-                }
-                if (only.contains("fanin1")) {
-                    results.add(print(scenarios.fanIn("fan-in QoS 1", 50, MqttQos.AT_LEAST_ONCE, 16, duration)));
-                }
-                if (only.contains("fanout")) {
-                    results.add(print(scenarios.fanOut(100, MqttQos.AT_MOST_ONCE, 64, duration)));
-                }
-                if (only.contains("latency")) {
-                    results.add(print(scenarios.latency(2_000, duration)));
-                }
-                System.out.printf("   broker CPU for these loads: %.1f s%n", broker.cpuSeconds() - cpuBefore);
-                if (broker.isJvm()) {
-                    System.out.println("   broker's dropped counters: " + broker.droppedCounters());
-                }
+            if (loads) {
+                results.addAll(loads(name, root, work, only, duration));
             }
             if (only.contains("idle")) {
                 try (BrokerProcess broker = start(name, root, work)) {
@@ -57,11 +47,82 @@ public final class Benchmark {
                 }
             }
         }
+        if (only.contains("latency")) {
+            System.out.println("== latency, brokers in turn");
+            results.addAll(latencyInTurns(brokers, root, work, duration));
+        }
         System.out.println();
         System.out.printf("%-22s %-10s %14s %-13s %10s %10s %8s  %s%n",
                 "scenario", "broker", "figure", "unit", "sent", "received", "lost", "notes");
         for (Scenarios.Result r : results) {
             System.out.println(format(r));
+        }
+    }
+
+    /** The throughput loads against one broker, after a warm-up. */
+    private static List<Scenarios.Result> loads(String name, Path root, Path work, List<String> only, Duration duration)
+            throws Exception {
+        List<Scenarios.Result> results = new ArrayList<>();
+        try (BrokerProcess broker = start(name, root, work)) {
+            Scenarios scenarios = new Scenarios(broker);
+            scenarios.fanIn("warm-up", 10, MqttQos.AT_MOST_ONCE, 64, Duration.ofSeconds(5));
+            double cpuBefore = broker.cpuSeconds();
+            if (only.contains("fanin0")) {
+                results.add(print(scenarios.fanIn("fan-in QoS 0", 50, MqttQos.AT_MOST_ONCE, 64, duration)));
+            }
+            if (only.contains("fanin1")) {
+                results.add(print(scenarios.fanIn("fan-in QoS 1", 50, MqttQos.AT_LEAST_ONCE, 16, duration)));
+            }
+            if (only.contains("fanout")) {
+                results.add(print(scenarios.fanOut(100, MqttQos.AT_MOST_ONCE, 64, duration)));
+            }
+            System.out.printf("   broker CPU for these loads: %.1f s%n", broker.cpuSeconds() - cpuBefore);
+            if (broker.isJvm()) {
+                System.out.println("   broker's dropped counters: " + broker.droppedCounters());
+            }
+        }
+        return results;
+    }
+
+    /**
+     * End-to-end latency at 2,000 msg/s, {@value #LATENCY_ROUNDS} rounds per broker with the brokers
+     * running side by side and taking turns (the order alternating each round). This machine's
+     * noise changes over minutes: one run per broker, minutes apart, compared the noise more than
+     * the brokers. Reports the round with the median p50 of each broker, every round's p50 in the notes.
+     */
+    private static List<Scenarios.Result> latencyInTurns(List<String> names, Path root, Path work, Duration duration)
+            throws Exception {
+        List<BrokerProcess> running = new ArrayList<>();
+        try {
+            for (String name : names) {
+                BrokerProcess broker = start(name, root, work);
+                running.add(broker);
+                new Scenarios(broker).fanIn("warm-up", 10, MqttQos.AT_MOST_ONCE, 64, Duration.ofSeconds(5));
+            }
+            Map<String, List<Scenarios.Result>> rounds = new LinkedHashMap<>();
+            for (int round = 0; round < LATENCY_ROUNDS; round++) {
+                for (int turn = 0; turn < running.size(); turn++) {
+                    BrokerProcess broker = running.get((round + turn) % running.size());
+                    rounds.computeIfAbsent(broker.name(), n -> new ArrayList<>())
+                            .add(print(new Scenarios(broker).latency(2_000, duration)));
+                }
+            }
+            List<Scenarios.Result> medians = new ArrayList<>();
+            for (List<Scenarios.Result> each : rounds.values()) {
+                List<Scenarios.Result> sorted = each.stream().sorted(Comparator.comparingDouble(Scenarios.Result::rate)).toList();
+                Scenarios.Result median = sorted.get(sorted.size() / 2);
+                String p50s = each.stream().map(r -> String.format("%.0f", r.rate())).collect(Collectors.joining(", "));
+                medians.add(new Scenarios.Result(median.scenario(), median.broker(), median.rate(), median.unit(),
+                        each.stream().mapToLong(Scenarios.Result::sent).sum(),
+                        each.stream().mapToLong(Scenarios.Result::received).sum(),
+                        each.stream().mapToLong(Scenarios.Result::lost).sum(),
+                        "median of " + each.size() + " rounds (p50s " + p50s + "); that round: " + median.note()));
+            }
+            return medians;
+        } finally {
+            for (BrokerProcess broker : running) {
+                broker.close();
+            }
         }
     }
 
