@@ -7,12 +7,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A broker under test, run as its own process so its memory and CPU can be read from /proc. */
 public final class BrokerProcess implements AutoCloseable {
+
+    /** System property that replaces the edge's JVM options in a benchmark run (NMT, GC logs, JFR). */
+    static final String EDGE_JVM_OPTIONS = "tributary.bench.edge-jvm-options";
 
     private final String name;
     private final ProcessBuilder command;
@@ -60,9 +64,9 @@ public final class BrokerProcess implements AutoCloseable {
         int port = freePort();
         int httpPort = freePort();
         int webSocketPort = freePort();
-        List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-Xmx2g"));
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx2g"));
         // as ./tributary up runs it, unless replaced, e.g. -Dtributary.bench.edge-jvm-options="-XX:+UseParallelGC"
-        String replaced = System.getProperty("tributary.bench.edge-jvm-options");
+        String replaced = System.getProperty(EDGE_JVM_OPTIONS);
         command.addAll(replaced != null ? List.of(replaced.strip().split("\\s+")) : edgeJvmOptions(root));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)

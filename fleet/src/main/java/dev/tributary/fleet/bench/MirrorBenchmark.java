@@ -74,9 +74,6 @@ public final class MirrorBenchmark {
                     double[] latency = pubackLatency(edge, 5_000, duration);
                     System.out.printf("%nPUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                             latency[0], latency[1], latency[2]);
-                    System.out.printf("  edge producer: request latency avg %.2f ms, max %.0f ms; record queue time avg %.2f ms, max %.0f ms%n",
-                            edge.metric("kafka_producer_request_latency_avg"), edge.metric("kafka_producer_request_latency_max"),
-                            edge.metric("kafka_producer_record_queue_time_avg"), edge.metric("kafka_producer_record_queue_time_max"));
                     return;
                 }
                 double[] on = load(edge, duration);

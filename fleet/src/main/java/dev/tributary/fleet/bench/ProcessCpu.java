@@ -18,9 +18,9 @@ record ProcessCpu(double totalSeconds, double jitSeconds) {
 
     static ProcessCpu of(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
-        double total = ticks(proc.resolve("stat")) / TICKS_PER_SECOND;
         double jit = 0;
         try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+            double total = ticks(proc.resolve("stat")) / TICKS_PER_SECOND;
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
@@ -31,10 +31,10 @@ record ProcessCpu(double totalSeconds, double jitSeconds) {
                     // gone between listing and reading
                 }
             }
+            return new ProcessCpu(total, jit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new ProcessCpu(total, jit);
     }
 
     /** CPU seconds spent since {@code before}, without the JIT compiler's. */
@@ -47,13 +47,9 @@ record ProcessCpu(double totalSeconds, double jitSeconds) {
     }
 
     /** utime + stime of a /proc stat file. */
-    private static long ticks(Path stat) {
-        try {
-            String s = Files.readString(stat);
-            String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static long ticks(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        String[] fields = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

@@ -129,7 +129,7 @@ final class Scenarios {
         broker.gc();
         BrokerProcess.sleep(1_000);
         long before = broker.rssKib();
-        boolean nmt = System.getProperty("tributary.bench.edge-jvm-options", "").contains("NativeMemoryTracking");
+        boolean nmt = System.getProperty(BrokerProcess.EDGE_JVM_OPTIONS, "").contains("NativeMemoryTracking");
         if (nmt) {
             broker.jcmd("VM.native_memory baseline");
         }

@@ -1,20 +1,15 @@
 package dev.tributary.edge.auth;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /** A replica set by hand, for tests. */
 public final class InMemoryAuthReplica implements AuthReplica {
 
-    private final List<BiConsumer<AuthSnapshot, AuthSnapshot>> listeners = new CopyOnWriteArrayList<>();
-    private volatile AuthSnapshot snapshot = AuthSnapshot.EMPTY;
+    private final PublishedSnapshot snapshot = new PublishedSnapshot();
     private volatile boolean loaded = true;
 
     public void set(AuthSnapshot next) {
-        AuthSnapshot previous = snapshot;
-        snapshot = next;
-        listeners.forEach(l -> l.accept(previous, next));
+        snapshot.publish(next);
     }
 
     public void setLoaded(boolean value) {
@@ -23,7 +18,7 @@ public final class InMemoryAuthReplica implements AuthReplica {
 
     @Override
     public AuthSnapshot snapshot() {
-        return snapshot;
+        return snapshot.current();
     }
 
     @Override
@@ -33,6 +28,6 @@ public final class InMemoryAuthReplica implements AuthReplica {
 
     @Override
     public void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
-        listeners.add(listener);
+        snapshot.onChange(listener);
     }
 }

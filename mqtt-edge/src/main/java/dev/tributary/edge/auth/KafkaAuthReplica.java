@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,11 +35,10 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
     private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
-    private final List<BiConsumer<AuthSnapshot, AuthSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private final AuthTopicContents contents = new AuthTopicContents();
     private List<SigningKey> publishedKeys = List.of();
     private Map<String, PublicKey> keys = Map.of();
-    private volatile AuthSnapshot snapshot = AuthSnapshot.EMPTY;
+    private final PublishedSnapshot snapshot = new PublishedSnapshot();
     private volatile boolean loaded;
     private volatile boolean running = true;
 
@@ -104,8 +102,9 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
 
     private void markLoaded() {
         loaded = true;
+        AuthSnapshot current = snapshot.current();
         LOG.infof("auth replica loaded from %s: %d principals, %d ACL rules, %d token keys", topic,
-                snapshot.principals().size(), snapshot.acl().size(), snapshot.keys().size());
+                current.principals().size(), current.acl().size(), current.keys().size());
     }
 
     private void apply(ConsumerRecord<String, byte[]> record) {
@@ -134,21 +133,12 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
             }
             publishedKeys = contents.keys();
         }
-        AuthSnapshot previous = snapshot;
-        AuthSnapshot next = new AuthSnapshot(contents.principalsByName(), contents.acl(), keys);
-        snapshot = next;
-        for (BiConsumer<AuthSnapshot, AuthSnapshot> listener : listeners) {
-            try {
-                listener.accept(previous, next);
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "auth change listener failed");
-            }
-        }
+        snapshot.publish(new AuthSnapshot(contents.principalsByName(), contents.acl(), keys));
     }
 
     @Override
     public AuthSnapshot snapshot() {
-        return snapshot;
+        return snapshot.current();
     }
 
     @Override
@@ -158,7 +148,7 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
 
     @Override
     public void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
-        listeners.add(listener);
+        snapshot.onChange(listener);
     }
 
     @Override
