@@ -5,9 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -56,11 +58,32 @@ public final class Browser implements AutoCloseable {
     }
 
     public String text(String css) {
-        return find(css).getText();
+        return onFreshElement(() -> find(css).getText());
     }
 
     public void click(String css) {
-        find(css).click();
+        onFreshElement(() -> {
+            find(css).click();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code action} again when the element it found was replaced in between: our pages
+     * re-render on a timer, so an element can go stale between finding and using it. A stale
+     * element was not acted on, so trying again never acts twice.
+     */
+    private static <T> T onFreshElement(Supplier<T> action) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            try {
+                return action.get();
+            } catch (StaleElementReferenceException replaced) {
+                if (System.nanoTime() > deadline) {
+                    throw replaced;
+                }
+            }
+        }
     }
 
     public Object script(String js, Object... args) {

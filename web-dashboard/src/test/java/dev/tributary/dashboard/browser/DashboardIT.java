@@ -89,8 +89,7 @@ class DashboardIT {
         browser.click("li[data-topic='fleet'] > .name");
         browser.awaitUpTo(SECONDS, () -> browser.find("li[data-topic='fleet/t3']").isDisplayed());
         browser.click("li[data-topic='fleet/t3'] > .name");
-        WebElement status = browser.find("li[data-topic='fleet/t3/status']");
-        assertThat(status.getText()).contains("retained", "\"online\":true");
+        assertThat(browser.text("li[data-topic='fleet/t3/status']")).contains("retained", "\"online\":true");
         browser.awaitUpTo(SECONDS, () -> browser.text("li[data-topic='fleet/t3/telemetry'] .meta")
                 .matches("[0-9]+ messages, [1-9][0-9.]* msg/s"));
         browser.screenshot("explorer");
