@@ -240,6 +240,10 @@ public final class LocalKafka implements AutoCloseable {
         command.add("-XX:InitiatingHeapOccupancyPercent=35");
         command.add("-XX:+ExplicitGCInvokesConcurrent");
         command.add("-Djava.awt.headless=true");
+        String extra = System.getProperty("tributary.kafka.jvm-options");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.strip().split("\\s+")));
+        }
         command.add("-Dlog4j2.configurationFile=" + dataDir.resolve("log4j2.properties"));
         command.add("-cp");
         command.add(classpath());

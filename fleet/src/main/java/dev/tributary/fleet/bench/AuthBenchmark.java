@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -71,8 +70,9 @@ public final class AuthBenchmark {
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
         int devices = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int sample = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        Path work = Files.createTempDirectory("tributary-auth-bench");
-        try (LocalKafka kafka = LocalKafka.onFreePorts(work.resolve("kafka"))) {
+        try (WorkDir workDir = new WorkDir("tributary-auth-bench");
+                LocalKafka kafka = LocalKafka.onFreePorts(workDir.resolve("kafka"))) {
+            Path work = workDir.path();
             kafka.start();
             writeAuthTopic(kafka.bootstrapServers(), devices, sample);
             try (BrokerProcess edge = BrokerProcess.tributaryWithAuth(root, work, kafka.bootstrapServers(), TOPIC,

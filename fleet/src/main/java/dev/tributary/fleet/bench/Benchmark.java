@@ -1,6 +1,5 @@
 package dev.tributary.fleet.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,23 +32,25 @@ public final class Benchmark {
         int idle = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         List<String> only = List.of((args.length > 2 ? args[2] : "fanin0,fanin1,fanout,latency,idle").split(","));
         List<String> brokers = List.of((args.length > 3 ? args[3] : "tributary,mosquitto").split(","));
-        Path work = Files.createTempDirectory("tributary-bench");
         List<Scenarios.Result> results = new ArrayList<>();
-        boolean loads = only.contains("fanin0") || only.contains("fanin1") || only.contains("fanout");
-        for (String name : brokers) {
-            System.out.println("== " + name);
-            if (loads) {
-                results.addAll(loads(name, root, work, only, duration));
-            }
-            if (only.contains("idle")) {
-                try (BrokerProcess broker = start(name, root, work)) {
-                    results.add(print(new Scenarios(broker).idleConnections(idle)));
+        try (WorkDir workDir = new WorkDir("tributary-bench")) {
+            Path work = workDir.path();
+            boolean loads = only.contains("fanin0") || only.contains("fanin1") || only.contains("fanout");
+            for (String name : brokers) {
+                System.out.println("== " + name);
+                if (loads) {
+                    results.addAll(loads(name, root, work, only, duration));
+                }
+                if (only.contains("idle")) {
+                    try (BrokerProcess broker = start(name, root, work)) {
+                        results.add(print(new Scenarios(broker).idleConnections(idle)));
+                    }
                 }
             }
-        }
-        if (only.contains("latency")) {
-            System.out.println("== latency, brokers in turn");
-            results.addAll(latencyInTurns(brokers, root, work, duration));
+            if (only.contains("latency")) {
+                System.out.println("== latency, brokers in turn");
+                results.addAll(latencyInTurns(brokers, root, work, duration));
+            }
         }
         System.out.println();
         System.out.printf("%-22s %-10s %14s %-13s %10s %10s %8s  %s%n",

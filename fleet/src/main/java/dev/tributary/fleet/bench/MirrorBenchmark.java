@@ -1,8 +1,8 @@
 package dev.tributary.fleet.bench;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +50,9 @@ public final class MirrorBenchmark {
         Duration warmUp = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         // "latency" times PUBACKs only (after the warm-up load), for trying producer settings quickly
         boolean latencyOnly = args.length > 1 && args[1].equals("latency");
-        Path work = Files.createTempDirectory("tributary-mirror-bench");
-        try (LocalKafka kafka = LocalKafka.onFreePorts(work.resolve("kafka"))) {
+        try (WorkDir workDir = new WorkDir("tributary-mirror-bench");
+                LocalKafka kafka = LocalKafka.onFreePorts(workDir.resolve("kafka"))) {
+            Path work = workDir.path();
             kafka.start();
             System.out.println("Kafka at " + kafka.bootstrapServers());
             List<String> lines = new ArrayList<>();
@@ -216,6 +217,7 @@ public final class MirrorBenchmark {
      * {@value #LATENCY_WARM_UP_SECONDS} s of the same stream that are not timed.
      */
     private static double[] pubackLatency(BrokerProcess edge, int rate, Duration duration) throws Exception {
+        writeBackKafkaLog();
         Mqtt3AsyncClient client = client(edge, "latency-pub");
         client.connect().get(10, TimeUnit.SECONDS);
         // the first seconds of a new stream are slow while both ends compile its path: not timed
@@ -237,6 +239,16 @@ public final class MirrorBenchmark {
         long[] measured = Arrays.stream(latencies, warmUp, total).sorted().toArray();
         return new double[] { Pacing.percentile(measured, 0.50) / 1e6, Pacing.percentile(measured, 0.99) / 1e6,
                 Pacing.percentile(measured, 1.0) / 1e6 };
+    }
+
+    /**
+     * The loads before the latency stream leave Kafka's log (over 100 MB) in dirty pages, which the
+     * kernel writes back 30 s after they were written: a burst that took these 2 cores from the
+     * stream for seconds and made most of its slow acknowledgements. Writing them back first
+     * measures the 5,000 msg/s stream itself, whose own log is written back as it goes.
+     */
+    private static void writeBackKafkaLog() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
     }
 
     private static Mqtt3AsyncClient client(BrokerProcess edge, String id) {
