@@ -44,7 +44,7 @@ public final class LocalKafka implements AutoCloseable {
      * @param dataDir where the broker keeps its logs, config and console output
      * @param port the client port on 127.0.0.1, or 0 to pick a free one (kept across restarts)
      * @param controllerPort the KRaft controller port, or 0 to pick a free one
-     * @param maxHeap the broker JVM's -Xmx, e.g. "512m"
+     * @param maxHeap the broker JVM's heap (-Xms and -Xmx), e.g. "512m"
      */
     public LocalKafka(Path dataDir, int port, int controllerPort, String maxHeap) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -231,15 +231,18 @@ public final class LocalKafka implements AutoCloseable {
     private List<String> javaCommand(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xms128m");
+        // Kafka's own start scripts' heap (KAFKA_HEAP_OPTS: the whole heap from the start) and GC
+        // settings (KAFKA_JVM_PERFORMANCE_OPTS): short pauses, as the brokers of a real cluster run.
+        // A heap that starts small collects its young generation several times a second under load,
+        // and every pause holds back the acknowledgements in flight.
+        command.add("-Xms" + maxHeap);
         command.add("-Xmx" + maxHeap);
-        // Kafka's own start scripts' GC settings (KAFKA_JVM_PERFORMANCE_OPTS): short pauses, as
-        // the brokers of a real cluster run
         command.add("-XX:+UseG1GC");
         command.add("-XX:MaxGCPauseMillis=20");
         command.add("-XX:InitiatingHeapOccupancyPercent=35");
         command.add("-XX:+ExplicitGCInvokesConcurrent");
         command.add("-Djava.awt.headless=true");
+        // for experiments, e.g. -Dtributary.kafka.jvm-options="-Xlog:gc:file=/tmp/kafka-gc.log"
         String extra = System.getProperty("tributary.kafka.jvm-options");
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.strip().split("\\s+")));

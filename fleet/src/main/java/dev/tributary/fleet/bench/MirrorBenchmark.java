@@ -43,6 +43,9 @@ public final class MirrorBenchmark {
     private static final int WINDOW = 16;
     private static final int PAYLOAD = 64;
     private static final int LATENCY_WARM_UP_SECONDS = 5;
+    private static final int ROUNDS = 3;
+    /** The heap Kafka's own start script gives a broker (KAFKA_HEAP_OPTS). */
+    private static final String KAFKA_HEAP = "1g";
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath();
@@ -50,60 +53,134 @@ public final class MirrorBenchmark {
         Duration warmUp = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         // "latency" times PUBACKs only (after the warm-up load), for trying producer settings quickly
         boolean latencyOnly = args.length > 1 && args[1].equals("latency");
-        try (WorkDir workDir = new WorkDir("tributary-mirror-bench");
-                LocalKafka kafka = LocalKafka.onFreePorts(workDir.resolve("kafka"))) {
-            Path work = workDir.path();
+        try (WorkDir work = new WorkDir("tributary-mirror-bench");
+                LocalKafka kafka = new LocalKafka(work.resolve("kafka"), 0, 0, KAFKA_HEAP)) {
             kafka.start();
             System.out.println("Kafka at " + kafka.bootstrapServers());
-            List<String> lines = new ArrayList<>();
-
-            double off = Double.NaN;
-            if (!latencyOnly) {
-                try (BrokerProcess edge = BrokerProcess.tributary(root, work, null)) {
-                    // on 2 shared cores the JIT compiler is still busy 20 s into the load (a third of the
-                    // edge's CPU then): start-up cost, not a cost per record, so it is left out
-                    load(edge, warmUp);
-                    double[] result = load(edge, duration);
-                    off = result[0];
-                    lines.add(String.format("QoS 1 acknowledged, mirror off     %10.0f msg/s", off));
-                    lines.add(String.format("edge CPU per million, mirror off    %10.1f s   (+ %.1f s JIT compiler)", result[1], result[2]));
-                }
-            }
-            try (BrokerProcess edge = BrokerProcess.tributary(root, work, kafka.bootstrapServers())) {
-                load(edge, warmUp);
+            try (BrokerProcess on = BrokerProcess.tributary(root, work.directory("mirror-on"), kafka.bootstrapServers())) {
+                // on 2 shared cores the JIT compiler is still busy 20 s into the load (a third of the
+                // edge's CPU then): start-up cost, not a cost per record, so it is left out
+                load(on, warmUp);
                 if (latencyOnly) {
-                    double[] latency = pubackLatency(edge, 5_000, duration);
+                    double[] latency = pubackLatency(on, 5_000, duration);
                     System.out.printf("%nPUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                             latency[0], latency[1], latency[2]);
                     return;
                 }
-                double[] on = load(edge, duration);
-                lines.add(String.format("QoS 1 acknowledged, mirror on      %10.0f msg/s  (%.0f%% of off)", on[0], 100 * on[0] / off));
-                lines.add(String.format("edge CPU per million records        %10.1f s   (MQTT in, Kafka out, acks=all; + %.1f s JIT compiler)",
-                        on[1], on[2]));
+                List<String> lines = new ArrayList<>();
+                List<Load> onRounds = new ArrayList<>();
+                List<Load> offRounds = new ArrayList<>();
+                // both edges run side by side and take turns, so that the ratio compares them under the
+                // same conditions: one load after the other, minutes apart, compared this shared
+                // machine's speed as much as the mirror (the mirror-off figure alone moved by 25 %)
+                try (BrokerProcess off = BrokerProcess.tributary(root, work.directory("mirror-off"), null)) {
+                    load(off, warmUp);
+                    // Kafka warms up too: after the first 30 s, the first mirror-on round still ran
+                    // 30-40 % below the later ones in two runs (69,500 then 101,000 and 113,000 msg/s),
+                    // so the mirror-on edge, and Kafka with it, gets a second warm-up right before
+                    // the rounds
+                    load(on, warmUp);
+                    for (int round = 0; round < ROUNDS; round++) {
+                        // which goes first alternates, so a drift in the machine's speed favours neither
+                        if (round % 2 == 0) {
+                            offRounds.add(load(off, duration));
+                            onRounds.add(load(on, duration, kafka.pid()));
+                        } else {
+                            onRounds.add(load(on, duration, kafka.pid()));
+                            offRounds.add(load(off, duration));
+                        }
+                    }
+                }
+                double[] ratios = new double[ROUNDS];
+                for (int round = 0; round < ROUNDS; round++) {
+                    ratios[round] = onRounds.get(round).rate() / offRounds.get(round).rate();
+                    lines.add(String.format("round %d: QoS 1 acknowledged, mirror off %8.0f msg/s, on %8.0f msg/s  (%.0f%%)",
+                            round + 1, offRounds.get(round).rate(), onRounds.get(round).rate(), 100 * ratios[round]));
+                }
+                Load offTotal = offRounds.stream().reduce(Load::plus).orElseThrow();
+                Load onTotal = onRounds.stream().reduce(Load::plus).orElseThrow();
+                double medianOnRate = median(onRounds.stream().mapToDouble(Load::rate).toArray());
+                lines.add(String.format("mirror on / off, median of %d rounds %8.0f%%", ROUNDS, 100 * median(ratios)));
+                lines.add(String.format("edge CPU per million, mirror off    %10.1f s   (+ %.1f s JIT compiler; all rounds)",
+                        offTotal.cpuPerMillion(), offTotal.jitPerMillion()));
+                lines.add(String.format("edge CPU per million, mirror on     %10.1f s   (MQTT in, Kafka out, acks=all; + %.1f s JIT compiler; all rounds)",
+                        onTotal.cpuPerMillion(), onTotal.jitPerMillion()));
+                // on 2 busy cores the ratio is bounded by how much more CPU a mirrored message costs
+                // the whole machine: the mirror adds the producer's work and Kafka's
+                lines.add(String.format("machine CPU per million, all processes: mirror off %.1f s (generator %.1f + edge %.1f), "
+                        + "on %.1f s (generator %.1f + edge %.1f + Kafka %.1f): off / on = %.0f%%",
+                        offTotal.machineCpuPerMillion(), perMillion(offTotal.generatorCpuSeconds(), offTotal),
+                        perMillion(offTotal.cpuSeconds() + offTotal.jitSeconds(), offTotal),
+                        onTotal.machineCpuPerMillion(), perMillion(onTotal.generatorCpuSeconds(), onTotal),
+                        perMillion(onTotal.cpuSeconds() + onTotal.jitSeconds(), onTotal),
+                        perMillion(onTotal.kafkaCpuSeconds(), onTotal),
+                        100 * offTotal.machineCpuPerMillion() / onTotal.machineCpuPerMillion()));
                 lines.add(String.format("  edge producer: %.1f records per request, %.0f-byte batches on average",
-                        edge.metric("kafka_producer_records_per_request_avg"), edge.metric("kafka_producer_batch_size_avg")));
-                long count = (long) (on[0] * duration.toSeconds());
-                double[] paced = plainProducer(kafka.bootstrapServers(), count, (int) on[0]);
-                lines.add(String.format("plain producer CPU per million      %10.1f s   (edge/plain = %.2f)  at the edge's rate, %.0f msg/s; %.1f records per request",
-                        paced[0], on[1] / paced[0], paced[1], paced[2]));
+                        on.metric("kafka_producer_records_per_request_avg"), on.metric("kafka_producer_batch_size_avg")));
+                double edgeCpu = onTotal.cpuPerMillion();
+                long count = (long) (medianOnRate * duration.toSeconds());
+                double[] paced = plainProducer(kafka.bootstrapServers(), count, (int) medianOnRate);
+                lines.add(String.format("plain producer CPU per million      %10.1f s   (edge/plain = %.2f)  at the edge's median rate, %.0f msg/s; %.1f records per request",
+                        paced[0], edgeCpu / paced[0], paced[1], paced[2]));
                 double[] flat = plainProducer(kafka.bootstrapServers(), count, 0);
                 lines.add(String.format("plain producer CPU per million      %10.1f s   (edge/plain = %.2f)  as fast as it goes, %.0f msg/s; %.1f records per request",
-                        flat[0], on[1] / flat[0], flat[1], flat[2]));
-                double[] latency = pubackLatency(edge, 5_000, duration);
+                        flat[0], edgeCpu / flat[0], flat[1], flat[2]));
+                double[] latency = pubackLatency(on, 5_000, duration);
                 lines.add(String.format("PUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms",
                         latency[0], latency[1], latency[2]));
+                System.out.println();
+                lines.forEach(System.out::println);
             }
-            System.out.println();
-            lines.forEach(System.out::println);
         }
     }
 
-    /**
-     * 50 publishers, QoS 1, 16 in flight each, to fleet/v{n}/telemetry: {acknowledged msg/s, the
-     * edge's CPU s per million without its JIT compiler, the JIT compiler's}.
-     */
-    private static double[] load(BrokerProcess edge, Duration duration) throws Exception {
+    /** What one timed load did: messages acknowledged in its time, and the edge's CPU meanwhile. */
+    private record Load(long acked, double seconds, double cpuSeconds, double jitSeconds, double generatorCpuSeconds,
+            double kafkaCpuSeconds) {
+
+        double rate() {
+            return acked / seconds;
+        }
+
+        /** Without the JIT compiler's threads. */
+        double cpuPerMillion() {
+            return cpuSeconds / (acked / 1e6);
+        }
+
+        double jitPerMillion() {
+            return jitSeconds / (acked / 1e6);
+        }
+
+        Load plus(Load other) {
+            return new Load(acked + other.acked, seconds + other.seconds, cpuSeconds + other.cpuSeconds,
+                    jitSeconds + other.jitSeconds, generatorCpuSeconds + other.generatorCpuSeconds,
+                    kafkaCpuSeconds + other.kafkaCpuSeconds);
+        }
+
+        /** All CPU the load cost on this machine (edge with its compiler, load generator, Kafka), per million. */
+        double machineCpuPerMillion() {
+            return (cpuSeconds + jitSeconds + generatorCpuSeconds + kafkaCpuSeconds) / (acked / 1e6);
+        }
+    }
+
+    private static double perMillion(double seconds, Load load) {
+        return seconds / (load.acked() / 1e6);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    /** 50 publishers, QoS 1, 16 in flight each, to fleet/v{n}/telemetry. */
+    private static Load load(BrokerProcess edge, Duration duration) throws Exception {
+        return load(edge, duration, -1);
+    }
+
+    /** As {@link #load(BrokerProcess, Duration)}, also measuring the CPU of the Kafka broker with pid {@code kafkaPid}. */
+    private static Load load(BrokerProcess edge, Duration duration, long kafkaPid) throws Exception {
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         for (int i = 0; i < PUBLISHERS; i++) {
             Mqtt3AsyncClient c = client(edge, "mirror-pub-" + i);
@@ -112,6 +189,8 @@ public final class MirrorBenchmark {
         }
         LongAdder acked = new LongAdder();
         ProcessCpu cpuBefore = edge.cpu();
+        ProcessCpu generatorBefore = ProcessCpu.of(ProcessHandle.current().pid());
+        ProcessCpu kafkaBefore = kafkaPid > 0 ? ProcessCpu.of(kafkaPid) : null;
         long start = System.nanoTime();
         long end = start + duration.toNanos();
         List<Thread> threads = new ArrayList<>();
@@ -145,11 +224,12 @@ public final class MirrorBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         ProcessCpu cpuAfter = edge.cpu();
+        double generatorCpu = ProcessCpu.of(ProcessHandle.current().pid()).totalSeconds() - generatorBefore.totalSeconds();
+        double kafkaCpu = kafkaBefore == null ? 0 : ProcessCpu.of(kafkaPid).totalSeconds() - kafkaBefore.totalSeconds();
         CompletableFuture.allOf(clients.stream().map(Mqtt3AsyncClient::disconnect).toArray(CompletableFuture[]::new))
                 .get(30, TimeUnit.SECONDS);
-        double millions = acked.sum() / 1e6;
-        return new double[] { acked.sum() / seconds, cpuAfter.workSecondsSince(cpuBefore) / millions,
-                cpuAfter.jitSecondsSince(cpuBefore) / millions };
+        return new Load(acked.sum(), seconds, cpuAfter.workSecondsSince(cpuBefore), cpuAfter.jitSecondsSince(cpuBefore),
+                generatorCpu, kafkaCpu);
     }
 
     /**

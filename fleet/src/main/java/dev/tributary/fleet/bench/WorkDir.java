@@ -28,6 +28,11 @@ final class WorkDir implements AutoCloseable {
         return path.resolve(name);
     }
 
+    /** A subdirectory, created: e.g. one per broker process, so that their logs stay apart. */
+    Path directory(String name) throws IOException {
+        return Files.createDirectories(path.resolve(name));
+    }
+
     @Override
     public void close() {
         if (Boolean.getBoolean("tributary.bench.keep-work")) {

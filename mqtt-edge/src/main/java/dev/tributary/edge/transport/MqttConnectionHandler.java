@@ -1,13 +1,17 @@
 package dev.tributary.edge.transport;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 import org.jboss.logging.Logger;
 
 import dev.tributary.edge.codec.MalformedPacketException;
 import dev.tributary.edge.codec.NettyPackets;
 import dev.tributary.edge.protocol.Broker;
+import dev.tributary.edge.protocol.ClientLink;
 import dev.tributary.edge.protocol.Connection;
+import dev.tributary.edge.protocol.Packet;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -16,16 +20,29 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 
 /**
- * The last handler of an MQTT pipeline: turns decoded messages into packets for the connection's
- * protocol state machine, and channel events (closed, errors) into its calls. The one place
- * where a connection's errors are handled.
+ * The last handler of an MQTT pipeline and the connection's {@link ClientLink}: turns decoded
+ * messages into packets for the connection's protocol state machine, channel events (closed,
+ * errors) into its calls, and its packets into writes. The one place where a connection's errors
+ * are handled.
+ *
+ * <p>Flushes asked for while the channel is reading wait for the end of the read burst, so the
+ * answers to a burst of packets (PUBACKs of a QoS 1 stream, PINGRESPs) go out in one write;
+ * flushes at any other time, such as deliveries from other connections, go out at once. That is
+ * what Netty's FlushConsolidationHandler does; doing it here saves every idle connection that
+ * handler and its pipeline context (about 100 bytes each).
  */
-final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessage> {
+final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessage> implements ClientLink {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class);
+    /** At most this many flushes are held back within one read burst, as the outbound buffer grows. */
+    private static final int MAX_HELD_FLUSHES = 256;
 
     private final Broker broker;
+    private ChannelHandlerContext ctx;
     private Connection connection;
+    // event loop only
+    private boolean reading;
+    private int heldFlushes;
 
     MqttConnectionHandler(Broker broker) {
         this.broker = broker;
@@ -33,8 +50,15 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        connection = broker.open(new NettyClientLink(ctx.channel()));
+        this.ctx = ctx;
+        connection = broker.open(this);
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        reading = true;
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -61,6 +85,20 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        reading = false;
+        flushHeld();
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        // a held flush must not keep a full outbound buffer from draining
+        flushHeld();
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
             connection.connectionLost();
@@ -81,5 +119,83 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
             }
         }
         ctx.close();
+    }
+
+    // ------------------------------------------------------------ ClientLink
+
+    @Override
+    public void send(Packet packet) {
+        Object message = NettyPackets.toNetty(packet);
+        if (holdFlush()) {
+            ctx.write(message, ctx.voidPromise());
+        } else {
+            // one task for both when called from another thread: a delivery costs one hand-over
+            ctx.writeAndFlush(message, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void write(Packet packet) {
+        ctx.write(NettyPackets.toNetty(packet), ctx.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        if (!holdFlush()) {
+            ctx.flush();
+        }
+    }
+
+    /** Whether a flush asked for now waits for the end of the read burst (it flushes everything written before). */
+    private boolean holdFlush() {
+        // reading and heldFlushes belong to the event loop: from any other thread, flush at once
+        if (!ctx.executor().inEventLoop() || !reading) {
+            return false;
+        }
+        if (++heldFlushes < MAX_HELD_FLUSHES) {
+            return true;
+        }
+        heldFlushes = 0;
+        return false;
+    }
+
+    private void flushHeld() {
+        if (heldFlushes > 0) {
+            heldFlushes = 0;
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        ctx.executor().execute(task);
+    }
+
+    @Override
+    public void close() {
+        if (ctx.executor().inEventLoop()) {
+            // a CONNACK refusal or a last packet written in this read burst goes out before the close
+            flushHeld();
+        }
+        ctx.close();
+    }
+
+    @Override
+    public String certificateCommonName() {
+        return ClientCertificates.commonName(ctx.pipeline());
+    }
+
+    /** Formatted on demand (log lines, auth): not kept per connection. */
+    @Override
+    public String remoteAddress() {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : String.valueOf(remote);
     }
 }

@@ -13,6 +13,7 @@ import dev.tributary.edge.protocol.Broker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -30,7 +31,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -69,6 +69,8 @@ public final class MqttServer {
     private final EdgeMetrics metrics;
     private final Settings settings;
     private final AtomicInteger open = new AtomicInteger();
+    /** One listener for every channel: a lambda per channel would be one more object per idle connection. */
+    private final ChannelFutureListener connectionClosed = f -> open.decrementAndGet();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private Channel serverChannel;
@@ -170,15 +172,12 @@ public final class MqttServer {
             channel.close();
             return false;
         }
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channel.closeFuture().addListener(connectionClosed);
         return true;
     }
 
     private void addMqtt(ChannelPipeline pipeline) {
         pipeline
-                // batches the flushes of one read burst; flushes from other threads (deliveries)
-                // go out at once, which keeps end-to-end latency low
-                .addLast(ChannelHandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, false))
                 .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
                 .addLast(ChannelHandlerNames.ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker));
