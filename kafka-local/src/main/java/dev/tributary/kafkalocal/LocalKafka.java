@@ -36,7 +36,7 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
-    private final String maxHeap;
+    private final String heap;
     private volatile Process process;
     private final Thread reaper = new Thread(this::kill, "local-kafka-reaper");
 
@@ -44,13 +44,13 @@ public final class LocalKafka implements AutoCloseable {
      * @param dataDir where the broker keeps its logs, config and console output
      * @param port the client port on 127.0.0.1, or 0 to pick a free one (kept across restarts)
      * @param controllerPort the KRaft controller port, or 0 to pick a free one
-     * @param maxHeap the broker JVM's heap (-Xms and -Xmx), e.g. "512m"
+     * @param heap the broker JVM's heap (-Xms and -Xmx), e.g. "512m"
      */
-    public LocalKafka(Path dataDir, int port, int controllerPort, String maxHeap) {
+    public LocalKafka(Path dataDir, int port, int controllerPort, String heap) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port == 0 ? freePort() : port;
         this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
-        this.maxHeap = maxHeap;
+        this.heap = heap;
     }
 
     /** A broker on free ports, for tests. */
@@ -235,8 +235,8 @@ public final class LocalKafka implements AutoCloseable {
         // settings (KAFKA_JVM_PERFORMANCE_OPTS): short pauses, as the brokers of a real cluster run.
         // A heap that starts small collects its young generation several times a second under load,
         // and every pause holds back the acknowledgements in flight.
-        command.add("-Xms" + maxHeap);
-        command.add("-Xmx" + maxHeap);
+        command.add("-Xms" + heap);
+        command.add("-Xmx" + heap);
         command.add("-XX:+UseG1GC");
         command.add("-XX:MaxGCPauseMillis=20");
         command.add("-XX:InitiatingHeapOccupancyPercent=35");

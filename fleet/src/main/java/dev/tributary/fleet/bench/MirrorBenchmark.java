@@ -109,11 +109,11 @@ public final class MirrorBenchmark {
                 // the whole machine: the mirror adds the producer's work and Kafka's
                 lines.add(String.format("machine CPU per million, all processes: mirror off %.1f s (generator %.1f + edge %.1f), "
                         + "on %.1f s (generator %.1f + edge %.1f + Kafka %.1f): off / on = %.0f%%",
-                        offTotal.machineCpuPerMillion(), perMillion(offTotal.generatorCpuSeconds(), offTotal),
-                        perMillion(offTotal.cpuSeconds() + offTotal.jitSeconds(), offTotal),
-                        onTotal.machineCpuPerMillion(), perMillion(onTotal.generatorCpuSeconds(), onTotal),
-                        perMillion(onTotal.cpuSeconds() + onTotal.jitSeconds(), onTotal),
-                        perMillion(onTotal.kafkaCpuSeconds(), onTotal),
+                        offTotal.machineCpuPerMillion(), offTotal.perMillion(offTotal.generatorCpuSeconds()),
+                        offTotal.cpuPerMillion() + offTotal.jitPerMillion(),
+                        onTotal.machineCpuPerMillion(), onTotal.perMillion(onTotal.generatorCpuSeconds()),
+                        onTotal.cpuPerMillion() + onTotal.jitPerMillion(),
+                        onTotal.perMillion(onTotal.kafkaCpuSeconds()),
                         100 * offTotal.machineCpuPerMillion() / onTotal.machineCpuPerMillion()));
                 lines.add(String.format("  edge producer: %.1f records per request, %.0f-byte batches on average",
                         on.metric("kafka_producer_records_per_request_avg"), on.metric("kafka_producer_batch_size_avg")));
@@ -134,7 +134,7 @@ public final class MirrorBenchmark {
         }
     }
 
-    /** What one timed load did: messages acknowledged in its time, and the edge's CPU meanwhile. */
+    /** What one timed load did: messages acknowledged in its time, and the CPU each process spent meanwhile. */
     private record Load(long acked, double seconds, double cpuSeconds, double jitSeconds, double generatorCpuSeconds,
             double kafkaCpuSeconds) {
 
@@ -142,13 +142,22 @@ public final class MirrorBenchmark {
             return acked / seconds;
         }
 
-        /** Without the JIT compiler's threads. */
+        double perMillion(double cpu) {
+            return cpu / (acked / 1e6);
+        }
+
+        /** The edge's, without the JIT compiler's threads. */
         double cpuPerMillion() {
-            return cpuSeconds / (acked / 1e6);
+            return perMillion(cpuSeconds);
         }
 
         double jitPerMillion() {
-            return jitSeconds / (acked / 1e6);
+            return perMillion(jitSeconds);
+        }
+
+        /** All CPU the load cost on this machine (edge with its compiler, load generator, Kafka), per million. */
+        double machineCpuPerMillion() {
+            return perMillion(cpuSeconds + jitSeconds + generatorCpuSeconds + kafkaCpuSeconds);
         }
 
         Load plus(Load other) {
@@ -156,15 +165,6 @@ public final class MirrorBenchmark {
                     jitSeconds + other.jitSeconds, generatorCpuSeconds + other.generatorCpuSeconds,
                     kafkaCpuSeconds + other.kafkaCpuSeconds);
         }
-
-        /** All CPU the load cost on this machine (edge with its compiler, load generator, Kafka), per million. */
-        double machineCpuPerMillion() {
-            return (cpuSeconds + jitSeconds + generatorCpuSeconds + kafkaCpuSeconds) / (acked / 1e6);
-        }
-    }
-
-    private static double perMillion(double seconds, Load load) {
-        return seconds / (load.acked() / 1e6);
     }
 
     private static double median(double[] values) {
