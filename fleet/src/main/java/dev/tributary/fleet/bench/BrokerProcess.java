@@ -17,6 +17,9 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** System property that replaces the edge's JVM options in a benchmark run (NMT, GC logs, JFR). */
     static final String EDGE_JVM_OPTIONS = "tributary.bench.edge-jvm-options";
+    /** Longer than the 5 s after which HotSpot hands a compiler's freed working memory back to the C heap. */
+    private static final int QUIET_SECONDS = 6;
+    private static final int QUIET_LIMIT_SECONDS = 120;
 
     private final String name;
     private final ProcessBuilder command;
@@ -219,17 +222,35 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /**
-     * Asks a JVM broker to collect garbage and to return the C heap's free memory to the system, so
-     * that resident memory is what the broker holds. Without the trim, the memory the JIT compiler
-     * used and freed while the connections were opened stayed resident in glibc's arenas (19 MB in
-     * one run): a one-time cost that was charged to the connections, and by chance more or less
-     * of it. The edge trims on its own every minute too ({@code mqtt-edge/jvm.options}).
+     * Brings a JVM broker to rest before its resident memory is read, so that what is read is what
+     * the broker holds, not what it is busy with: it collects garbage, waits until the JIT compiler
+     * has been quiet for {@value #QUIET_SECONDS} s, then returns the C heap's free memory to the
+     * system. A connect storm sets the compiler to work for seconds after the last connect, and
+     * its working memory (HotSpot's arena chunks: +14.7 MB in one round, -10 MB in another) is
+     * handed back to the C heap only by a cleaner that runs every 5 s; without the trim, glibc keeps
+     * it resident anyway (19 MB in one run). Read mid-compilation, that one-time cost was charged to
+     * the connections, more or less of it by chance: single rounds ranged from 0.8 to 3.4 KB per
+     * connection with the same live heap. Returns the seconds waited for the compiler.
      */
-    void gc() {
-        if (isJvm()) {
-            jcmd("GC.run");
-            jcmd("System.trim_native_heap");
+    double settle() {
+        if (!isJvm()) {
+            sleep(1_000);
+            return 0;
         }
+        jcmd("GC.run");
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(QUIET_LIMIT_SECONDS);
+        double jit = cpu().jitSeconds();
+        int quiet = 0;
+        while (quiet < QUIET_SECONDS && System.nanoTime() < deadline) {
+            sleep(1_000);
+            double now = cpu().jitSeconds();
+            quiet = now == jit ? quiet + 1 : 0;
+            jit = now;
+        }
+        jcmd("System.trim_native_heap");
+        sleep(1_000);
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Bytes of live objects on a JVM broker's heap (a class histogram forces a full GC first); -1 otherwise. */

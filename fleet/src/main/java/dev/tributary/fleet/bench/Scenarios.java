@@ -124,10 +124,8 @@ final class Scenarios {
         } finally {
             closeAll(warmUp);
         }
-        BrokerProcess.sleep(1_000);
         long heapBefore = broker.liveHeapBytes();
-        broker.gc();
-        BrokerProcess.sleep(1_000);
+        double settled = broker.settle();
         long before = broker.rssKib();
         boolean nmt = System.getProperty(BrokerProcess.EDGE_JVM_OPTIONS, "").contains("NativeMemoryTracking");
         if (nmt) {
@@ -136,9 +134,7 @@ final class Scenarios {
         List<Socket> sockets = new ArrayList<>(count);
         try {
             openIdle(count, "idle-", sockets);
-            BrokerProcess.sleep(2_000);
-            broker.gc();
-            BrokerProcess.sleep(1_000);
+            settled += broker.settle();
             long after = broker.rssKib();
             if (nmt) {
                 System.out.println(broker.jcmd("VM.native_memory summary.diff"));
@@ -148,7 +144,8 @@ final class Scenarios {
                     ? String.format(", live heap %.0f bytes/conn", (broker.liveHeapBytes() - heapBefore) / (double) count)
                     : "";
             return new Result("idle connections", broker.name(), perConnection, "RSS B/conn", count, sockets.size(), 0,
-                    String.format("RSS %d → %d MiB%s", before / 1024, after / 1024, heap));
+                    String.format("RSS %d → %d MiB%s; %.0f s waited for the JIT to rest", before / 1024, after / 1024,
+                            heap, settled));
         } finally {
             closeAll(sockets);
         }

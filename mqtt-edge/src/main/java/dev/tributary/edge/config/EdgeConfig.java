@@ -40,7 +40,7 @@ public interface EdgeConfig {
         @WithDefault("1883")
         int port();
 
-        /** Threads serving MQTT connections; 0 means one per CPU core. */
+        /** Threads serving MQTT connections; 0 means half the CPU cores, at least one. */
         @WithDefault("0")
         int ioThreads();
 
