@@ -34,6 +34,7 @@ public final class Benchmark {
         List<String> only = List.of((args.length > 2 ? args[2] : "fanin0,fanin1,fanout,latency,idle").split(","));
         List<String> brokers = List.of((args.length > 3 ? args[3] : "tributary,mosquitto").split(","));
         List<Scenarios.Result> results = new ArrayList<>();
+        HostSteal start = HostSteal.now();
         try (WorkDir workDir = new WorkDir("tributary-bench")) {
             Path work = workDir.path();
             boolean loads = only.contains("fanin0") || only.contains("fanin1") || only.contains("fanout");
@@ -65,6 +66,7 @@ public final class Benchmark {
         for (Scenarios.Result r : results) {
             System.out.println(format(r));
         }
+        System.out.printf("CPU stolen by the host during the run: %.0f %%%n", HostSteal.now().percentSince(start));
     }
 
     /** The throughput loads against one broker, after a warm-up. */

@@ -53,6 +53,7 @@ public final class MirrorBenchmark {
         Duration warmUp = Duration.ofSeconds(Math.max(30, duration.toSeconds()));
         // "latency" times PUBACKs only (after the warm-up load), for trying producer settings quickly
         boolean latencyOnly = args.length > 1 && args[1].equals("latency");
+        HostSteal start = HostSteal.now();
         try (WorkDir work = new WorkDir("tributary-mirror-bench");
                 LocalKafka kafka = new LocalKafka(work.resolve("kafka"), 0, 0, KAFKA_HEAP)) {
             kafka.start();
@@ -62,9 +63,8 @@ public final class MirrorBenchmark {
                 // edge's CPU then): start-up cost, not a cost per record, so it is left out
                 load(on, warmUp);
                 if (latencyOnly) {
-                    double[] latency = pubackLatency(on, 5_000, duration);
-                    System.out.printf("%nPUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                            latency[0], latency[1], latency[2]);
+                    System.out.println();
+                    System.out.println(pubackLatencyLine(on, duration));
                     return;
                 }
                 List<String> lines = new ArrayList<>();
@@ -125,9 +125,8 @@ public final class MirrorBenchmark {
                 double[] flat = plainProducer(kafka.bootstrapServers(), count, 0);
                 lines.add(String.format("plain producer CPU per million      %10.1f s   (edge/plain = %.2f)  as fast as it goes, %.0f msg/s; %.1f records per request",
                         flat[0], edgeCpu / flat[0], flat[1], flat[2]));
-                double[] latency = pubackLatency(on, 5_000, duration);
-                lines.add(String.format("PUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                        latency[0], latency[1], latency[2]));
+                lines.add(pubackLatencyLine(on, duration));
+                lines.add(String.format("CPU stolen by the host during the run: %.0f %%", HostSteal.now().percentSince(start)));
                 System.out.println();
                 lines.forEach(System.out::println);
             }
@@ -290,6 +289,13 @@ public final class MirrorBenchmark {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String pubackLatencyLine(BrokerProcess edge, Duration duration) throws Exception {
+        HostSteal before = HostSteal.now();
+        double[] latency = pubackLatency(edge, 5_000, duration);
+        return String.format("PUBACK latency @5000/s, acks=all    p50 %.2f ms, p99 %.2f ms, max %.2f ms (host steal %.0f %%)",
+                latency[0], latency[1], latency[2], HostSteal.now().percentSince(before));
     }
 
     /**

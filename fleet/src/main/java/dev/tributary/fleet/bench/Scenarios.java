@@ -93,6 +93,7 @@ final class Scenarios {
         Mqtt3AsyncClient publisher = client("lat-pub");
         publisher.connect().get(10, TimeUnit.SECONDS);
 
+        HostSteal steal = HostSteal.now();
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             Pacing.awaitSlot(start, rate, i);
@@ -109,7 +110,8 @@ final class Scenarios {
         double p50 = Pacing.percentile(measured, 0.50) / 1e3;
         double p99 = Pacing.percentile(measured, 0.99) / 1e3;
         return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received, lost,
-                String.format("p99 %.0f µs, max %.0f µs, QoS 0", p99, Pacing.percentile(measured, 1.0) / 1e3));
+                String.format("p99 %.0f µs, max %.0f µs, QoS 0, host steal %.0f %%", p99, Pacing.percentile(measured, 1.0) / 1e3,
+                        HostSteal.now().percentSince(steal)));
     }
 
     /**

@@ -186,7 +186,7 @@ public final class MqttServer {
     /**
      * Half the cores, at least one. A message from a connection on one I/O thread to a subscriber on
      * another has to wake that thread; on the 2-core machine this project is measured on, that
-     * cost more end-to-end latency (p50 +55 µs, the README's broker benchmark) than a second
+     * cost more end-to-end latency (about 60 µs of p50, README: Benchmarks) than a second
      * thread gained in throughput. The other half of the cores serve the Kafka producer's thread,
      * the garbage collector and the JIT.
      */
