@@ -29,6 +29,11 @@ record ProcessCpu(double totalSeconds, double jitSeconds) {
                     }
                 } catch (NoSuchFileException threadEnded) {
                     // gone between listing and reading
+                } catch (IOException e) {
+                    // a thread that ends while its file is read fails the read with ESRCH ("No such process")
+                    if (Files.exists(task)) {
+                        throw e;
+                    }
                 }
             }
             return new ProcessCpu(total, jit);
