@@ -3,6 +3,8 @@ package dev.tributary.edge.transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import org.jboss.logging.Logger;
 
@@ -17,6 +19,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 
 /**
@@ -30,12 +33,19 @@ import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
  * flushes at any other time, such as deliveries from other connections, go out at once. That is
  * what Netty's FlushConsolidationHandler does; doing it here saves every idle connection that
  * handler and its pipeline context (about 100 bytes each).
+ *
+ * <p>Sends keep their order whatever thread they come from. Netty writes at once on the event loop
+ * but hands a write from any other thread over as a task, so a PUBLISH the event loop sends (a
+ * queued delivery released by a PUBACK it just read) would overtake one another thread sent a
+ * moment before [MQTT-4.6.0-6]. While handed-over sends wait, the event loop's own wait behind them.
  */
 final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessage> implements ClientLink {
 
     private static final Logger LOG = Logger.getLogger(MqttConnectionHandler.class);
     /** At most this many flushes are held back within one read burst, as the outbound buffer grows. */
     private static final int MAX_HELD_FLUSHES = 256;
+    private static final AtomicIntegerFieldUpdater<MqttConnectionHandler> HANDED_OVER =
+            AtomicIntegerFieldUpdater.newUpdater(MqttConnectionHandler.class, "handedOver");
 
     private final Broker broker;
     private ChannelHandlerContext ctx;
@@ -43,6 +53,8 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     // event loop only
     private boolean reading;
     private int heldFlushes;
+    /** Sends queued as tasks on the event loop and not yet written. */
+    private volatile int handedOver;
 
     MqttConnectionHandler(Broker broker) {
         this.broker = broker;
@@ -126,10 +138,29 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     @Override
     public void send(Packet packet) {
         Object message = NettyPackets.toNetty(packet);
+        if (ctx.executor().inEventLoop() && handedOver == 0) {
+            writeNow(message);
+            return;
+        }
+        HANDED_OVER.incrementAndGet(this);
+        try {
+            // one task for write and flush: a delivery from another thread costs one hand-over
+            ctx.executor().execute(() -> {
+                HANDED_OVER.decrementAndGet(this);
+                writeNow(message);
+            });
+        } catch (RejectedExecutionException shutDown) {
+            // the event loop is gone, and the connection with it
+            HANDED_OVER.decrementAndGet(this);
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    /** On the event loop. */
+    private void writeNow(Object message) {
         if (holdFlush()) {
             ctx.write(message, ctx.voidPromise());
         } else {
-            // one task for both when called from another thread: a delivery costs one hand-over
             ctx.writeAndFlush(message, ctx.voidPromise());
         }
     }
@@ -141,15 +172,14 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
 
     @Override
     public void flush() {
-        if (!holdFlush()) {
+        if (!ctx.executor().inEventLoop() || !holdFlush()) {
             ctx.flush();
         }
     }
 
-    /** Whether a flush asked for now waits for the end of the read burst (it flushes everything written before). */
+    /** Whether a flush asked for on the event loop waits for the end of the read burst (it flushes everything written before). */
     private boolean holdFlush() {
-        // reading and heldFlushes belong to the event loop: from any other thread, flush at once
-        if (!ctx.executor().inEventLoop() || !reading) {
+        if (!reading) {
             return false;
         }
         if (++heldFlushes < MAX_HELD_FLUSHES) {
