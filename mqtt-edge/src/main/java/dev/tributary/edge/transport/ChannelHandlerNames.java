@@ -10,7 +10,6 @@ final class ChannelHandlerNames {
     static final String WEBSOCKET_PROTOCOL = "webSocketProtocol";
     static final String WEBSOCKET_FRAMES = "webSocketFrames";
     static final String DECODER = "mqttDecoder";
-    static final String ENCODER = "mqttEncoder";
     static final String CONNECTION = "mqttConnection";
 
     private ChannelHandlerNames() {

@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Broker;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
@@ -30,7 +29,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -40,8 +38,8 @@ import io.netty.handler.ssl.SslContext;
  */
 public final class MqttServer {
 
-    /** Keeps no per-channel state (each channel gets its own handle from it), so one serves every channel. */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_BUFFER_SIZING = new AdaptiveRecvByteBufAllocator();
+    /** One sizing handle per I/O thread for all its channels (Netty's default is one per channel). */
+    private static final PerLoopReceiveSizing RECEIVE_BUFFER_SIZING = new PerLoopReceiveSizing();
 
     private static final Logger LOG = Logger.getLogger(MqttServer.class);
 
@@ -113,7 +111,7 @@ public final class MqttServer {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                // one sizing policy for all: Netty otherwise gives every channel its own allocator object
+                // one sizing policy for all: Netty otherwise gives every channel its own allocator object and handle
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_BUFFER_SIZING)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new ChannelInitializer<Channel>() {
@@ -179,7 +177,6 @@ public final class MqttServer {
     private void addMqtt(ChannelPipeline pipeline) {
         pipeline
                 .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                .addLast(ChannelHandlerNames.ENCODER, MqttEncoder.INSTANCE)
                 .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker));
     }
 

@@ -26,7 +26,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 
 /**
  * When the handler flushes: the answers to one read burst go out together at its end, and nothing
@@ -43,8 +42,7 @@ class MqttConnectionHandlerTest {
     private final Broker broker = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 16, 100),
             tree, new InMemoryRetainedStore(), m -> CompletableFuture.completedFuture(null), new AllowAll(),
             new AllowAll(), metrics, new ProtocolLimits(new TopicLimits(256, 8), 64, true, Duration.ofSeconds(5)));
-    private final EmbeddedChannel channel = new EmbeddedChannel(new MqttDecoder(), MqttEncoder.INSTANCE,
-            new MqttConnectionHandler(broker));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new MqttDecoder(), new MqttConnectionHandler(broker));
 
     @AfterEach
     void close() {

@@ -36,7 +36,6 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 
 /**
@@ -92,7 +91,7 @@ class SendOrderTest {
                     @Override
                     protected void initChannel(LocalChannel ch) {
                         MqttConnectionHandler handler = new MqttConnectionHandler(broker);
-                        ch.pipeline().addLast(MqttEncoder.INSTANCE, handler, new ChannelInboundHandlerAdapter() {
+                        ch.pipeline().addLast(handler, new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
                                 serverSide.complete(handler); // the handler is a ClientLink from here on
