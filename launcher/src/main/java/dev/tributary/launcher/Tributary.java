@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,7 @@ public final class Tributary {
 
     private final Path root;
     private final Path data;
+    private final LocalTls tls;
     private final List<Process> services = new ArrayList<>();
     private LocalKafka kafka;
     private Process fleet;
@@ -40,6 +42,7 @@ public final class Tributary {
     Tributary(Path root, Path data) {
         this.root = root;
         this.data = data;
+        this.tls = new LocalTls(data.resolve("tls"));
     }
 
     public static void main(String[] args) throws Exception {
@@ -82,6 +85,12 @@ public final class Tributary {
         }
         Path authDir = data.resolve("auth");
         String adminPassword = AuthBootstrap.adminPassword(authDir);
+        if (ownCertificate()) {
+            say("the edge uses the certificate in TRIBUTARY_EDGE_TLS_CERTIFICATE");
+        } else {
+            tls.ensure(Instant.now(), Tributary::say);
+        }
+        requireFree(8883, "MQTT over TLS");
         for (Service service : Service.ALL) {
             requireFree(service.httpPort(), service.name());
             services.add(launch(service, bootstrap, authDir, adminPassword));
@@ -101,6 +110,12 @@ public final class Tributary {
         say("");
         say("Kafka          " + bootstrap);
         Service.ALL.forEach(s -> s.addresses().forEach(Tributary::say));
+        say("MQTT/TLS       mqtts://127.0.0.1:8883   (WSS: wss://127.0.0.1:9001/mqtt)");
+        if (!ownCertificate()) {
+            say("TLS clients    trust " + root.relativize(tls.caCertificate()) + ", e.g. mosquitto_sub --cafile "
+                    + root.relativize(tls.caCertificate()) + " -h 127.0.0.1 -p 8883 -u " + AuthBootstrap.OPERATOR
+                    + " -P " + operatorPassword + " -t 'fleet/#' -v");
+        }
         say("dashboard user " + AuthBootstrap.OPERATOR + " / " + operatorPassword + "   (log in at the dashboard address)");
         say("auth admin     admin / " + adminPassword + "   (HTTP Basic; API docs http://127.0.0.1:8082/q/swagger-ui)");
         say("credentials    kept in " + authDir);
@@ -130,11 +145,23 @@ public final class Tributary {
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());
         builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        if (service.name().equals("mqtt-edge") && !ownCertificate()) {
+            // TLS on 8883 and WSS beside WS on 9001 from the first start, with the local CA's certificate
+            builder.environment().put("TRIBUTARY_EDGE_TLS_ENABLED", "true");
+            builder.environment().put("TRIBUTARY_EDGE_TLS_CERTIFICATE", tls.edgeCertificate().toString());
+            builder.environment().put("TRIBUTARY_EDGE_TLS_KEY", tls.edgeKey().toString());
+        }
         if (service.name().equals("auth-service")) {
             builder.environment().put("TRIBUTARY_AUTH_ADMIN_PASSWORD", adminPassword);
             builder.environment().put("TRIBUTARY_AUTH_TOKENS_KEY_FILE", authDir.resolve("token-signing-key.pem").toString());
         }
         return builder.start();
+    }
+
+    /** An operator's own edge certificate, named as the edge's own configuration names it, replaces the local CA's. */
+    private static boolean ownCertificate() {
+        String own = System.getenv("TRIBUTARY_EDGE_TLS_CERTIFICATE");
+        return own != null && !own.isBlank();
     }
 
     private static int fleetSize() {

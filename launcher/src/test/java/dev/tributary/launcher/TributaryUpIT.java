@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tributary.testsupport.Browser;
+import dev.tributary.testsupport.RequiredTools;
 
 /** Smoke test of the README's first command: {@code ./tributary up}, then Ctrl-C. */
 class TributaryUpIT {
@@ -60,6 +61,12 @@ class TributaryUpIT {
             java.util.regex.Matcher login = java.util.regex.Pattern.compile("dashboard user (\\S+) / (\\S+)")
                     .matcher(Files.readString(output));
             assertThat(login.find()).as("up prints how to log in").isTrue();
+            assertThat(Files.readString(output)).contains("mqtts://127.0.0.1:8883", "--cafile");
+            assertThat(telemetryOverTls(login.group(1), login.group(2)))
+                    .as("mosquitto_sub trusts the local CA under TRIBUTARY_DATA/tls and reads the fleet over TLS on 8883")
+                    .contains("\"vehicle\"");
+            assertThat(kafkaTail()).as("./tributary kafka-tail prints the mirror's records with their headers")
+                    .contains("mqtt.topic=fleet/", "mqtt.client_id=");
             try (Browser browser = new Browser()) {
                 browser.open("http://127.0.0.1:8080");
                 browser.awaitUpTo(Duration.ofSeconds(10), () -> browser.find("#login").isDisplayed());
@@ -89,6 +96,32 @@ class TributaryUpIT {
             up.descendants().forEach(ProcessHandle::destroyForcibly);
             up.destroyForcibly();
         }
+    }
+
+    /** One telemetry message as Mosquitto's client receives it over TLS, verifying the edge against the local CA. */
+    private String telemetryOverTls(String user, String password) throws Exception {
+        Process sub = new ProcessBuilder(RequiredTools.path("mosquitto_sub"), "--cafile", data.resolve("tls/ca.pem").toString(),
+                "-h", "127.0.0.1", "-p", "8883", "-u", user, "-P", password, "-t", "fleet/+/telemetry", "-C", "1", "-W", "30")
+                .redirectErrorStream(true).start();
+        assertThat(sub.waitFor(40, TimeUnit.SECONDS)).as("mosquitto_sub ends after one message").isTrue();
+        return new String(sub.getInputStream().readAllBytes());
+    }
+
+    /** What {@code ./tributary kafka-tail tributary.fleet.raw} prints within a few seconds of new records. */
+    private String kafkaTail() throws Exception {
+        Path out = data.resolve("kafka-tail.out");
+        Process tail = new ProcessBuilder(ROOT.resolve("tributary").toString(), "kafka-tail", "tributary.fleet.raw")
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && !Files.readString(out).contains("mqtt.client_id=")) {
+                Thread.sleep(300);
+            }
+        } finally {
+            tail.destroy();
+            tail.waitFor(10, TimeUnit.SECONDS);
+        }
+        return Files.readString(out);
     }
 
     /** The readiness answer, polled until it is 200 or {@code patience} is over. */

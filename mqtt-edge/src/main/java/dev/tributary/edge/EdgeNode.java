@@ -174,11 +174,14 @@ public class EdgeNode {
         if (!ws.path().startsWith("/")) {
             throw new IllegalArgumentException("tributary.edge.websocket.path must start with '/': " + ws.path());
         }
-        if (ws.tls() && !tls.enabled()) {
-            throw new IllegalArgumentException("tributary.edge.websocket.tls=true needs tributary.edge.tls.enabled=true "
+        if (ws.tls() == EdgeConfig.WebSocketTls.REQUIRED && !tls.enabled()) {
+            throw new IllegalArgumentException("tributary.edge.websocket.tls=required needs tributary.edge.tls.enabled=true "
                     + "and its certificate and key");
         }
-        return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()), ws.tls());
+        MqttServer.WebSocketSecurity security = !tls.enabled() || ws.tls() == EdgeConfig.WebSocketTls.OFF
+                ? MqttServer.WebSocketSecurity.PLAIN
+                : ws.tls() == EdgeConfig.WebSocketTls.REQUIRED ? MqttServer.WebSocketSecurity.TLS : MqttServer.WebSocketSecurity.PLAIN_OR_TLS;
+        return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()), security);
     }
 
     private static MqttServer.Tls tls(EdgeConfig.Tls tls) {

@@ -18,7 +18,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * A real headless Chromium, driven by Debian's chromedriver ({@code apt-get install chromium chromium-driver},
- * which .ci/run does), with screenshots kept as test artifacts under target/screenshots. Modules using it
+ * which {@code ./tributary test} does), with screenshots kept as test artifacts under target/screenshots. Modules using it
  * depend on selenium-chrome-driver and awaitility themselves: they are optional here.
  */
 public final class Browser implements AutoCloseable {
@@ -34,13 +34,15 @@ public final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        String chromium = RequiredTools.path("chromium");
+        String chromedriver = RequiredTools.path("chromedriver");
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(chromium);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+                .usingDriverExecutable(Path.of(chromedriver).toFile()).build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
     }

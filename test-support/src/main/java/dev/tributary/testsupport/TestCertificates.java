@@ -2,22 +2,26 @@ package dev.tributary.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
+import dev.tributary.common.tls.CertificateAuthority;
+
 /**
- * A throw-away certificate authority for TLS tests, made with the openssl command: a CA, a server
- * certificate for 127.0.0.1/localhost, and a client certificate with a chosen CN (also as PKCS#12,
- * password {@value #PASSWORD}). PEM files, as an operator would configure them.
+ * A throw-away certificate authority for TLS tests: a CA, a server certificate for 127.0.0.1/localhost,
+ * and a client certificate with a chosen CN (also as PKCS#12, password {@value #PASSWORD}). PEM files, as an
+ * operator would configure them, made by the same {@link CertificateAuthority} as the launcher's local CA.
  */
 public final class TestCertificates {
 
@@ -33,42 +37,23 @@ public final class TestCertificates {
     public static synchronized TestCertificates in(Path dir, String clientCommonName) {
         TestCertificates certs = new TestCertificates(dir);
         if (!Files.exists(certs.clientKeyStore())) {
+            Instant now = Instant.now();
+            Duration validity = Duration.ofDays(2);
+            CertificateAuthority ca = CertificateAuthority.create("Tributary test CA", now, validity);
             try {
                 Files.createDirectories(dir);
-                Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-                certs.openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Tributary test CA",
-                        "-keyout", "ca.key", "-out", "ca.pem");
-                certs.openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "server.key.pkcs1",
-                        "-out", "server.csr");
-                certs.openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                        "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
-                certs.openssl("pkcs8", "-topk8", "-nocrypt", "-in", "server.key.pkcs1", "-out", "server.key");
-                certs.openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + clientCommonName, "-keyout", "client.key",
-                        "-out", "client.csr");
-                certs.openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                        "-days", "2", "-out", "client.pem");
-                certs.openssl("pkcs12", "-export", "-in", "client.pem", "-inkey", "client.key", "-passout", "pass:" + PASSWORD,
-                        "-out", "client.p12");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                ca.write(certs.caCertificate(), dir.resolve("ca.key"));
+                ca.issueServer(List.of("127.0.0.1", "localhost"), now, validity).write(certs.serverCertificate(), certs.serverKey());
+                CertificateAuthority.Issued client = ca.issueClient(clientCommonName, now, validity);
+                client.write(dir.resolve("client.pem"), dir.resolve("client.key"));
+                try (OutputStream out = Files.newOutputStream(certs.clientKeyStore())) {
+                    client.keyStore("client", PASSWORD.toCharArray()).store(out, PASSWORD.toCharArray());
+                }
+            } catch (IOException | GeneralSecurityException e) {
+                throw new IllegalStateException("cannot write the test certificates under " + dir + ": " + e.getMessage(), e);
             }
         }
         return certs;
-    }
-
-    private void openssl(String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("openssl " + String.join(" ", args) + " failed:\n" + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     public Path caCertificate() {

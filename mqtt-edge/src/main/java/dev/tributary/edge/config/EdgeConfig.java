@@ -71,9 +71,17 @@ public interface EdgeConfig {
         /** Origins allowed to open a WebSocket (e.g. the dashboard's); unset allows any. */
         Optional<List<String>> allowedOrigins();
 
-        /** WSS: the WebSocket listener uses the TLS settings below (which must then be configured). */
-        @WithDefault("false")
-        boolean tls();
+        /**
+         * TLS on the WebSocket port, with the TLS settings below: {@code optional} serves WS and WSS on the same
+         * port when TLS is enabled (a connection's first bytes show which: a TLS handshake or an HTTP request),
+         * {@code required} WSS only (needs TLS enabled), {@code off} WS only.
+         */
+        @WithDefault("optional")
+        WebSocketTls tls();
+    }
+
+    enum WebSocketTls {
+        OFF, OPTIONAL, REQUIRED
     }
 
     /** MQTT over TLS (TLS 1.2 and 1.3 only), optionally with client certificates. */

@@ -48,10 +48,15 @@ public final class MqttServer {
             int maxConnections, int maxOutboundBuffer, WebSocket webSocket, Tls tls) {
     }
 
-    /** The WebSocket listener; {@code port} -1 turns it off; {@code secure} makes it WSS with the TLS context. */
-    public record WebSocket(String host, int port, String path, List<String> allowedOrigins, boolean secure) {
+    /** The WebSocket listener; {@code port} -1 turns it off. */
+    public record WebSocket(String host, int port, String path, List<String> allowedOrigins, WebSocketSecurity security) {
 
-        public static final WebSocket OFF = new WebSocket("127.0.0.1", -1, "/mqtt", List.of(), false);
+        public static final WebSocket OFF = new WebSocket("127.0.0.1", -1, "/mqtt", List.of(), WebSocketSecurity.PLAIN);
+    }
+
+    /** WS, WSS (with the TLS listener's context), or both on one port, told apart by a connection's first bytes. */
+    public enum WebSocketSecurity {
+        PLAIN, TLS, PLAIN_OR_TLS
     }
 
     /** The TLS listener; {@code port} -1 turns it off. */
@@ -98,8 +103,11 @@ public final class MqttServer {
         WebSocket ws = settings.webSocket();
         if (ws.port() >= 0) {
             webSocketChannel = bootstrap(channelType, this::initWebSocket).bind(ws.host(), ws.port()).sync().channel();
-            LOG.infof("MQTT over WebSocket listening on %s://%s:%d%s", ws.secure() ? "wss" : "ws", ws.host(),
-                    webSocketPort(), ws.path());
+            LOG.infof("MQTT over WebSocket listening on %s://%s:%d%s", switch (ws.security()) {
+                case PLAIN -> "ws";
+                case TLS -> "wss";
+                case PLAIN_OR_TLS -> "ws and wss";
+            }, ws.host(), webSocketPort(), ws.path());
         }
         boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -140,8 +148,12 @@ public final class MqttServer {
             return;
         }
         WebSocket ws = settings.webSocket();
-        if (ws.secure()) {
-            channel.pipeline().addLast(ChannelHandlerNames.TLS, settings.tls().context().newHandler(channel.alloc()));
+        switch (ws.security()) {
+            case TLS -> channel.pipeline().addLast(ChannelHandlerNames.TLS, settings.tls().context().newHandler(channel.alloc()));
+            case PLAIN_OR_TLS -> channel.pipeline().addLast(ChannelHandlerNames.TLS_DETECTOR, new TlsDetector(settings.tls().context()));
+            case PLAIN -> {
+                // nothing before HTTP
+            }
         }
         channel.pipeline()
                 .addLast(ChannelHandlerNames.HTTP_CODEC, new HttpServerCodec())

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.RequiredTools;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -29,8 +29,8 @@ class MosquittoClientsIT {
 
     @BeforeAll
     static void mosquittoClientsInstalled() {
-        assertThat(Path.of("/usr/bin/mosquitto_pub")).as("apt-get install mosquitto-clients (.ci/run does)").exists();
-        assertThat(Path.of("/usr/bin/mosquitto_sub")).exists();
+        RequiredTools.path("mosquitto_pub");
+        RequiredTools.path("mosquitto_sub");
     }
 
     @Test

@@ -37,7 +37,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
-/** MQTT over TLS and WSS with client certificates, against certificates made for the run by openssl. */
+/** MQTT over TLS and WSS with client certificates, against certificates made for the run. */
 @QuarkusTest
 @TestProfile(TlsProfile.class)
 @QuarkusTestResource(KafkaTestResource.class)
@@ -92,6 +92,31 @@ class TlsIT {
         client.connect();
         client.publishWith().topic("wss/check").qos(MqttQos.AT_LEAST_ONCE).payload("ok".getBytes()).send();
         client.disconnect();
+    }
+
+    @Test
+    void plainWebSocket_onTheSamePortAsWss_works() {
+        Mqtt3BlockingClient client = MqttClient.builder().useMqttVersion3().serverHost("127.0.0.1")
+                .identifier("ws-" + UUID.randomUUID())
+                .serverPort(node.server().webSocketPort())
+                .webSocketConfig().serverPath("mqtt").applyWebSocketConfig()
+                .buildBlocking();
+        client.connect();
+        client.publishWith().topic("ws/check").qos(MqttQos.AT_LEAST_ONCE).payload("ok".getBytes()).send();
+        client.disconnect();
+    }
+
+    @Test
+    void wssClientWithACertificate_isKnownByItsCn() throws Exception {
+        String vehicle = "wss-" + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt3BlockingClient client = tlsClient(true).identifier(vehicle)
+                .serverPort(node.server().webSocketPort())
+                .webSocketConfig().serverPath("mqtt").applyWebSocketConfig()
+                .buildBlocking();
+        client.connect();
+        client.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("{}".getBytes()).send();
+        client.disconnect();
+        assertThat(usernameOfMirroredRecord(vehicle)).isEqualTo(TlsProfile.CLIENT_CN);
     }
 
     private Mqtt3ClientBuilder tlsClient(boolean withCertificate) {

@@ -6,7 +6,10 @@ import java.util.Map;
 import dev.tributary.testsupport.TestCertificates;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The edge with its TLS listener on (client certificates required) and WSS, certificates made for the run. */
+/**
+ * The edge with its TLS listener on (client certificates required) and WS and WSS on one WebSocket port,
+ * certificates made for the run.
+ */
 public class TlsProfile implements QuarkusTestProfile {
 
     static final String CLIENT_CN = "device-7";
@@ -25,6 +28,6 @@ public class TlsProfile implements QuarkusTestProfile {
                 "tributary.edge.tls.key", certs.serverKey().toString(),
                 "tributary.edge.tls.client-auth", "required",
                 "tributary.edge.tls.trust-certificates", certs.caCertificate().toString(),
-                "tributary.edge.websocket.tls", "true");
+                "tributary.edge.websocket.tls", "optional");
     }
 }
