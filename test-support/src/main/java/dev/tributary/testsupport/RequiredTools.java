@@ -22,8 +22,7 @@ public final class RequiredTools {
             "mosquitto_rr", "mosquitto-clients",
             "mosquitto_passwd", "mosquitto",
             "chromium", "chromium",
-            "chromedriver", "chromium-driver",
-            "openssl", "openssl");
+            "chromedriver", "chromium-driver");
 
     private RequiredTools() {
     }
