@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tributary.common.tls.CertificateAuthority;
 import dev.tributary.testsupport.Browser;
 import dev.tributary.testsupport.RequiredTools;
 
@@ -33,7 +34,7 @@ class TributaryUpIT {
     Path data;
 
     @Test
-    void up_startsKafkaEveryServiceWithAuthOn_andTheDashboardLoginShowsTheLiveFleet_andCtrlCLeavesNoProcessBehind() throws Exception {
+    void up_startsKafkaEveryServiceWithAuthAndTlsOn_andTheDashboardLoginShowsTheLiveFleetOverWss_andCtrlCLeavesNoProcessBehind() throws Exception {
         Path output = data.resolve("up.out");
         ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("tributary").toString(), "up")
                 .directory(ROOT.toFile())
@@ -41,6 +42,8 @@ class TributaryUpIT {
                 .redirectOutput(output.toFile());
         builder.environment().put("TRIBUTARY_DATA", data.toString());
         builder.environment().remove("KAFKA_BOOTSTRAP_SERVERS");
+        // the dashboard page speaks MQTT over WSS to the edge, with the certificate of up's local CA
+        builder.environment().put("TRIBUTARY_DASHBOARD_MQTT_URL", "wss://{host}:9001/mqtt");
         Process up = builder.start();
         try {
             awaitLine(up, output, "Tributary is up", Duration.ofMinutes(4));
@@ -67,7 +70,7 @@ class TributaryUpIT {
                     .contains("\"vehicle\"");
             assertThat(kafkaTail()).as("./tributary kafka-tail prints the mirror's records with their headers")
                     .contains("mqtt.topic=fleet/", "mqtt.client_id=");
-            try (Browser browser = new Browser()) {
+            try (Browser browser = new Browser(Browser.trusting(CertificateAuthority.readCertificate(data.resolve("tls/edge.pem"))))) {
                 browser.open("http://127.0.0.1:8080");
                 browser.awaitUpTo(Duration.ofSeconds(10), () -> browser.find("#login").isDisplayed());
                 browser.find("#login-user").sendKeys(login.group(1));
@@ -77,6 +80,8 @@ class TributaryUpIT {
                 browser.find("#login-password").sendKeys(login.group(2));
                 browser.click("#login-submit");
                 browser.awaitUpTo(Duration.ofSeconds(15), () -> browser.text("#connection-state").equals("connected"));
+                assertThat(browser.script("return document.getElementById('connection-state').title"))
+                        .as("the page's MQTT connection").asString().startsWith("wss://127.0.0.1:9001/mqtt");
                 browser.awaitUpTo(Duration.ofSeconds(30), () -> browser.script(
                         "return document.querySelectorAll('#fleet-table tbody td.status.online').length").equals(10L));
                 String position = browser.text("tr[data-vehicle='v1'] td.position");

@@ -29,6 +29,11 @@ public final class Browser implements AutoCloseable {
     private final Path profile;
 
     public Browser() {
+        this(new String[0]);
+    }
+
+    /** With extra Chromium command-line arguments, e.g. {@link #trusting(java.security.cert.X509Certificate)}. */
+    public Browser(String... extraArguments) {
         try {
             profile = Files.createTempDirectory("chromium-profile");
         } catch (IOException e) {
@@ -41,10 +46,24 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(chromedriver).toFile()).build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    /**
+     * The argument that makes Chromium accept one server key whatever CA signed its certificate: how a test's
+     * browser trusts a local CA's edge (Chromium reads no CA file from the command line), and nothing else.
+     */
+    public static String trusting(java.security.cert.X509Certificate server) {
+        try {
+            byte[] spki = java.security.MessageDigest.getInstance("SHA-256").digest(server.getPublicKey().getEncoded());
+            return "--ignore-certificate-errors-spki-list=" + java.util.Base64.getEncoder().encodeToString(spki);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void open(String url) {

@@ -7,13 +7,15 @@ const RETRY_MAX_MS = 10000;
 
 export class MqttLink {
   /**
-   * @param {object} settings  {url, username, password}; url may hold {host}, the page's own host name
+   * @param {object} settings  {url, username, password}; url may hold {host}, the page's own host name, and
+   *   {ws}, ws on a page loaded over http and wss over https (browsers refuse ws from an https page)
    * @param {string[]} filters  subscribed after every (re)connect, as the session is clean
    * @param {(topic: string, payload: Uint8Array, retained: boolean) => void} onMessage
    * @param {(state: string, detail: string) => void} onState
    */
   constructor(settings, filters, onMessage, onState) {
-    this.url = settings.url.replace('{host}', window.location.hostname);
+    this.url = settings.url.replace('{host}', window.location.hostname)
+      .replace('{ws}', window.location.protocol === 'https:' ? 'wss' : 'ws');
     this.username = settings.username;
     this.password = settings.password;
     this.filters = filters;

@@ -30,9 +30,11 @@ public interface DashboardConfig {
     interface Mqtt {
         /**
          * The edge's MQTT-over-WebSocket address as the browser must reach it. {@code {host}} stands for the
-         * host name the page itself was loaded from, so one setting serves localhost and a LAN address alike.
+         * host name the page itself was loaded from, so one setting serves localhost and a LAN address alike;
+         * {@code {ws}} for {@code ws} on a page loaded over HTTP and {@code wss} over HTTPS. {@code wss://…} makes
+         * the page use WSS always (the browser must trust the edge's certificate).
          */
-        @WithDefault("ws://{host}:9001/mqtt")
+        @WithDefault("{ws}://{host}:9001/mqtt")
         String url();
 
         /** MQTT user name the page connects with when login is off; unset connects without one. */
