@@ -1,6 +1,8 @@
 package dev.tributary.ctl;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,19 @@ abstract class AdminCommand implements Runnable {
             throw new CtlException(Ctl.USAGE, "no such file: " + name);
         } catch (IOException e) {
             throw new CtlException(Ctl.USAGE, "cannot read " + name + ": " + e.getMessage());
+        }
+    }
+
+    /** A password given on stdin (--stdin): its first line; none is a usage error (exit 2). */
+    String firstLineOfStdin() {
+        try {
+            String line = new BufferedReader(new InputStreamReader(ctl().stdin(), StandardCharsets.UTF_8)).readLine();
+            if (line == null || line.isEmpty()) {
+                throw new CtlException(Ctl.USAGE, "--stdin: no password on stdin");
+            }
+            return line;
+        } catch (IOException e) {
+            throw new CtlException(Ctl.USAGE, "--stdin: " + e.getMessage());
         }
     }
 

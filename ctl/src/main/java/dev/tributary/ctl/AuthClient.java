@@ -104,12 +104,13 @@ final class AuthClient {
             throw new CtlException(Ctl.NOT_AUTHENTICATED, "the auth service at " + url + " refused the admin password from "
                     + found.source());
         }
-        if (reason == null || status < 300) {
-            throw new CtlException(Ctl.UNREACHABLE, url + " answered " + status + " to " + method + " " + path
-                    + ": is it a Tributary auth service?");
+        if (status < 400 || status >= 500 || status == 404 && reason == null) {
+            throw new CtlException(Ctl.UNREACHABLE, (status >= 500 ? "the auth service at " + url + " failed" : url + " answered")
+                    + " " + status + " to " + method + " " + path
+                    + (reason != null ? ": " + reason : status >= 500 ? "" : ": is it a Tributary auth service?"));
         }
-        if (status >= 500) {
-            throw new CtlException(Ctl.UNREACHABLE, "the auth service at " + url + " failed (" + status + "): " + reason);
+        if (reason == null) {
+            reason = "the auth service refused " + method + " " + path + " (" + status + ")";
         }
         throw new CtlException(Ctl.REFUSED, reason);
     }

@@ -1,9 +1,5 @@
 package dev.tributary.ctl;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +33,7 @@ final class DeviceCommands extends AdminCommand.Group {
 
     @Command(name = "add", description = {
             "Create a device with a generated password and print the password (shown this once).",
+            "With --stdin the password is the first line of stdin instead, and nothing is printed.",
             "Example: tributary ctl device add truck-7 --group trucks" })
     static final class Add extends AdminCommand {
 
@@ -49,7 +46,10 @@ final class DeviceCommands extends AdminCommand.Group {
         @Option(names = "--user", description = "create a dashboard user instead of a device")
         boolean user;
 
-        @Option(names = "--json", description = "print the created record with its password as JSON")
+        @Option(names = "--stdin", description = "take the password from the first line of stdin instead of generating one (nothing is printed)")
+        boolean fromStdin;
+
+        @Option(names = "--json", description = "print the created record (with a generated password) as JSON")
         boolean json;
 
         @Override
@@ -58,8 +58,15 @@ final class DeviceCommands extends AdminCommand.Group {
             body.put("username", name);
             body.put("kind", user ? "user" : "device");
             body.put("groups", groups);
+            if (fromStdin) {
+                body.put("password", firstLineOfStdin());
+            }
             JsonNode created = client().json("POST", "/api/principals", body);
-            out().println(json ? created.toPrettyString() : created.path("password").asText());
+            if (json) {
+                out().println(created.toPrettyString());
+            } else if (!fromStdin) {
+                out().println(created.path("password").asText());
+            }
         }
     }
 
@@ -122,15 +129,7 @@ final class DeviceCommands extends AdminCommand.Group {
         public void run() {
             Map<String, Object> body = new LinkedHashMap<>();
             if (fromStdin) {
-                try {
-                    String line = new BufferedReader(new InputStreamReader(ctl().stdin(), StandardCharsets.UTF_8)).readLine();
-                    if (line == null || line.isEmpty()) {
-                        throw new CtlException(Ctl.USAGE, "--stdin: no password on stdin");
-                    }
-                    body.put("password", line);
-                } catch (IOException e) {
-                    throw new CtlException(Ctl.USAGE, "--stdin: " + e.getMessage());
-                }
+                body.put("password", firstLineOfStdin());
             }
             JsonNode answer = client().json("POST", path(name) + "/password", body);
             if (!fromStdin) {

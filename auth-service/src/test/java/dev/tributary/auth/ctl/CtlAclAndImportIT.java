@@ -94,6 +94,9 @@ class CtlAclAndImportIT {
         Path bad = Files.writeString(dir.resolve("bad.json"),
                 "[{\"who\":\"any\",\"topicFilter\":\"fleet/v${clientid}/#\",\"action\":\"publish\",\"allow\":true}]");
         ctl.run("acl", "set", bad.toString()).failedWith(Ctl.REFUSED, "whole level");
+        Path unknownWho = Files.writeString(dir.resolve("who.json"),
+                "[{\"who\":\"nobody\",\"topicFilter\":\"a\",\"action\":\"publish\",\"allow\":true}]");
+        ctl.run("acl", "set", unknownWho.toString()).failedWith(Ctl.REFUSED, "tributary ctl: ");
     }
 
     @Test

@@ -71,6 +71,14 @@ class CtlDevicesIT {
     }
 
     @Test
+    void deviceAdd_stdin_setsTheChosenPassword_andPrintsNothing() {
+        String name = unique("chosen");
+        assertThat(ctl.stdin("my-own-password\n").run("device", "add", name, "--stdin").ok().out()).isEmpty();
+        assertThat(tokenStatus(name, "my-own-password")).isEqualTo(200);
+        ctl.stdin("short\n").run("device", "add", unique("short"), "--stdin").failedWith(Ctl.REFUSED, "8 to 1024");
+    }
+
+    @Test
     void deviceAdd_user_andJson_giveADashboardUserWithItsRecord() throws Exception {
         String name = unique("person");
         JsonNode created = JSON.readTree(ctl.run("device", "add", name, "--user", "--json").ok().out());
