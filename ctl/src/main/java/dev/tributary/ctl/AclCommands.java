@@ -1,7 +1,6 @@
 package dev.tributary.ctl;
 
-import java.io.IOException;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
@@ -40,14 +39,21 @@ final class AclCommands extends AdminCommand.Group {
             JsonNode rules;
             try {
                 rules = AuthClient.JSON.readTree(readFile(file));
-            } catch (IOException e) {
-                throw new CtlException(Ctl.USAGE, file + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (JsonProcessingException e) {
+                String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
+                String why = e.getOriginalMessage().lines().findFirst().orElse("").replaceFirst("\\s*\\(start marker at .*", "");
+                throw new CtlException(Ctl.USAGE, shown() + " is not JSON: " + why + where);
             }
             if (rules == null || !rules.isArray()) {
-                throw new CtlException(Ctl.USAGE, file + " is not a JSON array of rules");
+                throw new CtlException(Ctl.USAGE, shown() + " is not a JSON array of rules");
             }
             JsonNode set = client().json("PUT", "/api/acl", rules);
             out().println(set.size() + " rules");
+        }
+
+        private String shown() {
+            return "-".equals(file) ? "stdin" : file;
         }
     }
 

@@ -2,7 +2,6 @@ package dev.tributary.ctl;
 
 import java.io.Console;
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -137,9 +136,5 @@ public final class Ctl implements Runnable {
         codes.put("3", "cannot reach the auth service at --url");
         codes.put("4", "not authenticated: no admin password, or the service refused it");
         return codes;
-    }
-
-    static PrintWriter out(CommandSpec spec) {
-        return spec.commandLine().getOut();
     }
 }
