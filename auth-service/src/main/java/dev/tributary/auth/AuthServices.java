@@ -57,6 +57,7 @@ public class AuthServices {
     @Startup
     TokenService tokens(AuthStore store, SigningKeys keys, AuthConfig config) {
         TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime(),
+                config.tokens().maxLifetime(),
                 new LoginThrottle(config.login().maxFailures(), config.login().failureWindow().toNanos(), System::nanoTime));
         tokens.publishKey();
         return tokens;

@@ -1,5 +1,6 @@
 package dev.tributary.auth.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 import dev.tributary.auth.Problem;
 import dev.tributary.auth.principal.PrincipalService;
 import dev.tributary.auth.security.AdminIdentityProvider;
+import dev.tributary.auth.token.TokenService;
 import dev.tributary.common.auth.AuthRecords.Kind;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -55,11 +57,17 @@ public class PrincipalsResource {
     public record NewPassword(String password) {
     }
 
+    /** {@code ttlSeconds} null: the configured token lifetime. */
+    public record TokenRequest(Long ttlSeconds) {
+    }
+
     private final PrincipalService principals;
+    private final TokenService tokens;
     private final SecurityIdentity caller;
 
-    public PrincipalsResource(PrincipalService principals, SecurityIdentity caller) {
+    public PrincipalsResource(PrincipalService principals, TokenService tokens, SecurityIdentity caller) {
         this.principals = principals;
+        this.tokens = tokens;
         this.caller = caller;
     }
 
@@ -121,6 +129,14 @@ public class PrincipalsResource {
     @Operation(summary = "Revoke every token issued to the principal so far")
     public PrincipalView revokeTokens(@PathParam("username") String username) {
         return PrincipalView.of(principals.revokeTokens(actor(), username));
+    }
+
+    @POST
+    @Path("/principals/{username}/token")
+    @Operation(summary = "Issue a token for the principal without its password (to hand to a device); optional ttlSeconds")
+    public TokenService.Issued token(@PathParam("username") String username, TokenRequest request) {
+        Long ttl = request == null ? null : request.ttlSeconds();
+        return tokens.issueFor(actor(), username, ttl == null ? null : Duration.ofSeconds(ttl));
     }
 
     @DELETE

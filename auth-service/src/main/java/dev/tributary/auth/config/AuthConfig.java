@@ -60,6 +60,10 @@ public interface AuthConfig {
         @WithDefault("15m")
         Duration lifetime();
 
+        /** The longest lifetime an administrator may give a token issued for a principal. */
+        @WithDefault("30d")
+        Duration maxLifetime();
+
         /** PEM PKCS#8 RSA private key to sign with; unset: {@link #keyFile()} is used, made on first start. */
         Optional<String> privateKey();
 

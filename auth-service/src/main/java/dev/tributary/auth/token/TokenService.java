@@ -31,13 +31,16 @@ public final class TokenService {
     private final SigningKeys keys;
     private final String issuer;
     private final Duration lifetime;
+    private final Duration maxLifetime;
     private final LoginThrottle throttle;
 
-    public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime, LoginThrottle throttle) {
+    public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime, Duration maxLifetime,
+            LoginThrottle throttle) {
         this.store = store;
         this.keys = keys;
         this.issuer = issuer;
         this.lifetime = lifetime;
+        this.maxLifetime = maxLifetime;
         this.throttle = throttle;
     }
 
@@ -73,8 +76,30 @@ public final class TokenService {
         if (principal.disabled()) {
             throw new Problem(Problem.Kind.UNAUTHORIZED, username + " is disabled");
         }
+        return sign(username, principal, lifetime);
+    }
+
+    /**
+     * A token for the principal issued by an administrator, who does not know its password: for a device
+     * that is handed a token instead of a password. {@code ttl} null means the configured lifetime.
+     */
+    public Issued issueFor(String actor, String username, Duration ttl) {
+        Duration wanted = ttl == null ? lifetime : ttl;
+        if (wanted.isNegative() || wanted.isZero() || wanted.compareTo(maxLifetime) > 0) {
+            throw Problem.badRequest("a token lives from 1 second to " + maxLifetime.toSeconds() + " seconds (tributary.auth.tokens.max-lifetime)");
+        }
+        Principal principal = store.principal(username == null ? "" : username)
+                .orElseThrow(() -> Problem.notFound("no principal " + username));
+        if (principal.disabled()) {
+            throw new Problem(Problem.Kind.CONFLICT, username + " is disabled");
+        }
+        return sign(actor, principal, wanted);
+    }
+
+    private Issued sign(String actor, Principal principal, Duration ttl) {
+        String username = principal.username();
         Instant now = Instant.now();
-        Instant expires = now.plus(lifetime);
+        Instant expires = now.plus(ttl);
         List<Map<String, Object>> acl = applicableRules(principal).stream().map(r -> Map.<String, Object>of(
                 "topicFilter", r.topicFilter(), "action", r.action().name(), "allow", r.allow())).toList();
         String token = Jwt.issuer(issuer).upn(username).subject(username)
@@ -83,7 +108,7 @@ public final class TokenService {
                 .claim("acl", acl)
                 .issuedAt(now).expiresAt(expires)
                 .jws().keyId(keys.kid()).sign(keys.privateKey());
-        Audit.log(username, "token.issue", username, "expires=" + expires);
+        Audit.log(actor, "token.issue", username, "expires=" + expires);
         return new Issued(token, expires, username);
     }
 

@@ -113,4 +113,30 @@ class TokensIT {
         Thread.sleep(3_500); // %test failure window: 3 s
         assertThat(http.anonymous("POST", "/api/tokens", right).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void anAdmin_issuesATokenForAPrincipalWithoutItsPassword_forTheAskedLifetimeUpToTheMaximum() throws Exception {
+        String name = "tok-admin-" + UUID.randomUUID().toString().substring(0, 8);
+        http.admin("POST", "/api/principals", "{\"username\":\"" + name + "\",\"groups\":[\"vans\"]}");
+        String path = "/api/principals/" + name + "/token";
+
+        HttpResponse<String> issued = http.admin("POST", path, "{\"ttlSeconds\":7200}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(JSON.readTree(issued.body()).get("token").asText().split("\\.")[1]));
+        assertThat(claims.get("upn").asText()).isEqualTo(name);
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(7200);
+        assertThat(claims.get("groups").toString()).contains("vans");
+        JsonNode defaulted = JSON.readTree(Base64.getUrlDecoder().decode(JSON.readTree(http.admin("POST", path, "{}").body())
+                .get("token").asText().split("\\.")[1]));
+        assertThat(defaulted.get("exp").asLong() - defaulted.get("iat").asLong()).as("the configured lifetime").isEqualTo(4);
+
+        assertThat(http.admin("POST", path, "{\"ttlSeconds\":" + (31L * 24 * 3600) + "}").statusCode())
+                .as("longer than tributary.auth.tokens.max-lifetime (30d)").isEqualTo(400);
+        assertThat(http.admin("POST", path, "{\"ttlSeconds\":0}").statusCode()).isEqualTo(400);
+        assertThat(http.anonymous("POST", path, "{}").statusCode()).isEqualTo(401);
+        assertThat(http.call("POST", path, "{}", "application/json", Http.ADMIN, "wrong").statusCode()).isEqualTo(401);
+        assertThat(http.admin("POST", "/api/principals/nobody-" + name + "/token", "{}").statusCode()).isEqualTo(404);
+        http.admin("POST", "/api/principals/" + name + "/disable", null);
+        assertThat(http.admin("POST", path, "{}").statusCode()).as("a disabled principal gets no token").isEqualTo(409);
+    }
 }
