@@ -72,6 +72,8 @@ public final class Tributary {
 
     void start() throws IOException {
         Files.createDirectories(data.resolve("logs"));
+        // Kafka's log, credentials, keys and logs: the owner's alone
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             requireFree(9092, "Kafka");

@@ -59,6 +59,8 @@ class TributaryUpIT {
             }
             assertThat(Files.readString(output)).contains("Kafka          127.0.0.1:9092", "http://127.0.0.1:8080");
             assertThat(data.resolve("kafka/kraft-logs/meta.properties")).as("Kafka data under TRIBUTARY_DATA").exists();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                    .as("the data directory is its owner's alone").isEqualTo("rwx------");
             assertThat(fleetTelemetryInKafka()).as("the simulated fleet's telemetry reached Kafka through the edge")
                     .contains("\"vehicle\":\"v1\"");
             java.util.regex.Matcher login = java.util.regex.Pattern.compile("dashboard user (\\S+) / (\\S+)")

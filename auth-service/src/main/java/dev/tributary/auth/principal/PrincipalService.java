@@ -27,6 +27,10 @@ public final class PrincipalService {
     private final int generatedLength;
 
     public PrincipalService(AuthStore store, int iterations, int generatedLength) {
+        if (iterations < 1 || iterations > PasswordHashes.MAX_ITERATIONS) {
+            throw new IllegalArgumentException("tributary.auth.passwords.iterations must be 1 to " + PasswordHashes.MAX_ITERATIONS
+                    + ": " + iterations);
+        }
         this.store = store;
         this.iterations = iterations;
         this.generatedLength = generatedLength;
@@ -46,23 +50,47 @@ public final class PrincipalService {
         String generated = password == null ? generatePassword() : null;
         String secret = password == null ? generated : password;
         requirePassword(secret);
+        // tokens issued before now, to an earlier principal of the same name, are not this one's
         Principal principal = new Principal(username, kind == null ? Kind.DEVICE : kind,
-                PasswordHashes.hash(secret, iterations), groups, false, 0);
+                PasswordHashes.hash(secret, iterations), groups, false, Instant.now().getEpochSecond());
         Writes.await(store.putPrincipal(principal));
         Audit.log(actor, "principal.create", username, "kind=" + principal.kind() + " groups=" + groups
                 + (generated != null ? " password=generated" : " password=supplied"));
         return new Created(principal, generated);
     }
 
-    /** Imports a principal with a hash made elsewhere (Mosquitto's passwd file), replacing one of the same name. */
+    /**
+     * Imports a principal with a hash made elsewhere (Mosquitto's passwd file). An existing principal of the
+     * same name keeps its kind, state and groups (the import's groups are added): an import never re-enables
+     * a disabled principal, and a changed hash revokes its tokens as a password rotation does.
+     */
     public Principal importHashed(String actor, String username, String hash, List<String> groups) {
         requireName("username", username);
+        groups = groups == null ? List.of() : groups;
+        groups.forEach(g -> requireName("group", g));
         if (!PasswordHashes.isKnownFormat(hash)) {
-            throw Problem.badRequest("the hash of " + username + " is in no format Tributary verifies ($6$ or $7$)");
+            throw Problem.badRequest("the hash of " + username + " is in no format Tributary verifies ($6$, or $7$ with at most "
+                    + PasswordHashes.MAX_ITERATIONS + " iterations)");
         }
-        Principal principal = new Principal(username, Kind.DEVICE, hash, groups, false, 0);
+        Optional<Principal> existing = store.principal(username);
+        Principal principal;
+        if (existing.isEmpty()) {
+            principal = new Principal(username, Kind.DEVICE, hash, groups, false, Instant.now().getEpochSecond());
+        } else {
+            Principal current = existing.get();
+            List<String> merged = new java.util.ArrayList<>(current.groups());
+            groups.stream().filter(g -> !merged.contains(g)).forEach(merged::add);
+            principal = current.withGroups(merged);
+            if (!current.passwordHash().equals(hash)) {
+                principal = principal.withPasswordHash(hash)
+                        .withTokensNotBefore(Math.max(current.tokensNotBeforeSeconds(), Instant.now().getEpochSecond()));
+            }
+            if (principal.equals(current)) {
+                return current;
+            }
+        }
         Writes.await(store.putPrincipal(principal));
-        Audit.log(actor, "principal.import", username, "hash=" + hash.substring(0, 3));
+        Audit.log(actor, "principal.import", username, "hash=" + hash.substring(0, 3) + (existing.isPresent() ? " replaced" : ""));
         return principal;
     }
 

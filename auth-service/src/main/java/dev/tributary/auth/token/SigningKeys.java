@@ -61,12 +61,16 @@ public final class SigningKeys {
             String pem = "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generated.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n";
-            Files.writeString(kept, pem);
+            // created owner-only before the key is written: never readable by others, not even for a moment
+            Path tmp = kept.resolveSibling(kept.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
             try {
-                Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-------"));
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 LOG.warnf("cannot restrict the permissions of %s on this file system", kept);
             }
+            Files.writeString(tmp, pem);
+            Files.move(tmp, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             LOG.infof("generated a token signing key in %s", kept);
             return new SigningKeys(generated);
         } catch (GeneralSecurityException e) {

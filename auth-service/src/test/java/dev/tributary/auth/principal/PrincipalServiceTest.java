@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -47,10 +48,10 @@ class PrincipalServiceTest {
     @Test
     void rotatingAPassword_revokesTokensIssuedBefore() {
         principals.create("admin", "v1", null, "first-password", null);
-        assertThat(store.principal("v1").orElseThrow().tokensNotBeforeSeconds()).isZero();
+        long created = store.principal("v1").orElseThrow().tokensNotBeforeSeconds();
         principals.rotatePassword("admin", "v1", "second-password");
         Principal rotated = store.principal("v1").orElseThrow();
-        assertThat(rotated.tokensNotBeforeSeconds()).isPositive();
+        assertThat(rotated.tokensNotBeforeSeconds()).isGreaterThanOrEqualTo(created);
         assertThat(PasswordHashes.verify("second-password".getBytes(StandardCharsets.UTF_8), rotated.passwordHash())).isTrue();
     }
 
@@ -60,6 +61,41 @@ class PrincipalServiceTest {
                 .hasMessageContaining("no format");
         principals.importHashed("admin", "old", PasswordHashes.hash("legacy-password", 10), List.of());
         assertThat(store.principal("old")).isPresent();
+    }
+
+    @Test
+    void aPrincipalDeletedAndCreatedAgain_refusesTheTokensOfTheOldOne() {
+        long before = Instant.now().getEpochSecond();
+        principals.create("admin", "v1", null, "first-password", null);
+        principals.delete("admin", "v1");
+        principals.create("admin", "v1", null, "other-password", null);
+        // the edge refuses a token whose iat is before tokensNotBefore: every token of the first v1 was issued before
+        assertThat(store.principal("v1").orElseThrow().tokensNotBeforeSeconds()).isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
+    void reimportingAPasswdFile_keepsADisabledPrincipalDisabled_andANewHashRevokesItsTokens() {
+        principals.importHashed("admin", "old", PasswordHashes.hash("legacy-password", 10), List.of("trucks"));
+        principals.setDisabled("admin", "old", true);
+        principals.revokeTokens("admin", "old");
+        long revoked = store.principal("old").orElseThrow().tokensNotBeforeSeconds();
+
+        principals.importHashed("admin", "old", PasswordHashes.hash("new-password", 10), List.of("north"));
+
+        Principal reimported = store.principal("old").orElseThrow();
+        assertThat(reimported.disabled()).as("an import never re-enables").isTrue();
+        assertThat(reimported.tokensNotBeforeSeconds()).as("tokens stay revoked").isGreaterThanOrEqualTo(revoked);
+        assertThat(reimported.groups()).containsExactly("trucks", "north");
+        assertThat(PasswordHashes.verify("new-password".getBytes(StandardCharsets.UTF_8), reimported.passwordHash())).isTrue();
+    }
+
+    @Test
+    void reimportingTheSameHash_changesNothing() {
+        String hash = PasswordHashes.hash("legacy-password", 10);
+        principals.importHashed("admin", "old", hash, List.of());
+        Principal first = store.principal("old").orElseThrow();
+        principals.importHashed("admin", "old", hash, List.of());
+        assertThat(store.principal("old").orElseThrow()).isEqualTo(first);
     }
 
     @Test

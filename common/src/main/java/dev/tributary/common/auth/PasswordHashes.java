@@ -27,9 +27,15 @@ public final class PasswordHashes {
     private PasswordHashes() {
     }
 
+    /**
+     * The most PBKDF2 iterations a hash may ask for (about 12 s of one core here): an imported hash with a
+     * huge count would otherwise cost hours of CPU on every CONNECT. Five times OWASP's 2023 figure.
+     */
+    public static final int MAX_ITERATIONS = 1_000_000;
+
     public static String hash(String password, int iterations) {
-        if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be at least 1");
+        if (iterations < 1 || iterations > MAX_ITERATIONS) {
+            throw new IllegalArgumentException("iterations must be 1 to " + MAX_ITERATIONS + ": " + iterations);
         }
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
@@ -46,7 +52,7 @@ public final class PasswordHashes {
             if (parts.length == 5 && parts[0].isEmpty() && parts[1].equals("7")) {
                 int iterations = Integer.parseInt(parts[2]);
                 byte[] expected = Base64.getDecoder().decode(parts[4]);
-                return iterations > 0 && MessageDigest.isEqual(expected,
+                return iterations > 0 && iterations <= MAX_ITERATIONS && MessageDigest.isEqual(expected,
                         pbkdf2(password, Base64.getDecoder().decode(parts[3]), iterations));
             }
             if (parts.length == 4 && parts[0].isEmpty() && parts[1].equals("6")) {
@@ -63,8 +69,13 @@ public final class PasswordHashes {
 
     /** Whether the string is a hash this class can verify (for imports: refuse what would lock a device out). */
     public static boolean isKnownFormat(String encoded) {
-        return encoded != null && (encoded.matches("\\$7\\$[1-9][0-9]*\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+")
-                || encoded.matches("\\$6\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+"));
+        if (encoded == null) {
+            return false;
+        }
+        if (encoded.matches("\\$7\\$[1-9][0-9]{0,6}\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+")) {
+            return Integer.parseInt(encoded.split("\\$")[2]) <= MAX_ITERATIONS;
+        }
+        return encoded.matches("\\$6\\$[A-Za-z0-9+/=]+\\$[A-Za-z0-9+/=]+");
     }
 
     /**

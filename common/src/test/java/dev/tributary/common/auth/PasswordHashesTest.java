@@ -42,6 +42,19 @@ class PasswordHashesTest {
         assertThat(PasswordHashes.verify(null, MOSQUITTO_PBKDF2)).isFalse();
     }
 
+    @Test
+    void aHashWhoseIterationCountIsAboveTheBound_isNotKnown_andNeverComputed() {
+        String hostile = "$7$2147483647$" + MOSQUITTO_PBKDF2.split("\\$")[3] + "$" + MOSQUITTO_PBKDF2.split("\\$")[4];
+        assertThat(PasswordHashes.isKnownFormat(hostile)).isFalse();
+        long start = System.nanoTime();
+        assertThat(PasswordHashes.verify(bytes("x"), hostile)).isFalse();
+        // 2^31 PBKDF2 rounds would take hours: a refusal this fast proves the rounds were never run
+        assertThat(System.nanoTime() - start).isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+        String atTheBound = PasswordHashes.hash("pw", 1);
+        assertThat(PasswordHashes.isKnownFormat(atTheBound.replace("$7$1$", "$7$" + PasswordHashes.MAX_ITERATIONS + "$"))).isTrue();
+        assertThat(PasswordHashes.isKnownFormat(atTheBound.replace("$7$1$", "$7$" + (PasswordHashes.MAX_ITERATIONS + 1) + "$"))).isFalse();
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
