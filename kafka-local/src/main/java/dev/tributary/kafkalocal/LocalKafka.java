@@ -110,15 +110,7 @@ public final class LocalKafka implements AutoCloseable {
             return;
         }
         resume();
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(p, STOP_TIMEOUT);
         process = null;
         unregisterReaper();
     }
@@ -129,12 +121,7 @@ public final class LocalKafka implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.kill(p);
         process = null;
         unregisterReaper();
     }
