@@ -7,25 +7,36 @@ import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
- * A replica's current snapshot and the listeners told of each new one (old and new). A failing
- * listener is logged and does not keep the others, or the replica, from going on.
+ * What every auth replica does the same way: it holds the current snapshot, tells the listeners of
+ * each new one (old and new), and says whether it has loaded. A failing listener is logged and does
+ * not keep the others, or the replica, from going on. Where snapshots come from is the subclass's
+ * business: {@link KafkaAuthReplica} reads the auth topic, {@link InMemoryAuthReplica} is set by a test.
  */
-final class PublishedSnapshot {
+abstract class PublishingReplica implements AuthReplica {
 
-    private static final Logger LOG = Logger.getLogger(PublishedSnapshot.class);
+    private static final Logger LOG = Logger.getLogger(PublishingReplica.class);
 
     private final List<BiConsumer<AuthSnapshot, AuthSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile AuthSnapshot current = AuthSnapshot.EMPTY;
+    private volatile boolean loaded;
 
-    AuthSnapshot current() {
+    @Override
+    public final AuthSnapshot snapshot() {
         return current;
     }
 
-    void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
+    @Override
+    public final boolean isLoaded() {
+        return loaded;
+    }
+
+    @Override
+    public final void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
         listeners.add(listener);
     }
 
-    void publish(AuthSnapshot next) {
+    /** Makes {@code next} the current snapshot and tells every listener. */
+    protected final void publish(AuthSnapshot next) {
         AuthSnapshot previous = current;
         current = next;
         for (BiConsumer<AuthSnapshot, AuthSnapshot> listener : listeners) {
@@ -35,5 +46,9 @@ final class PublishedSnapshot {
                 LOG.errorf(e, "auth change listener failed");
             }
         }
+    }
+
+    protected final void loaded(boolean value) {
+        loaded = value;
     }
 }
