@@ -1,100 +1,75 @@
-package dev.tributary.dashboard.browser;
+package dev.tributary.systemtests.dashboard;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 
-import dev.tributary.fleet.bench.BrokerProcess;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import dev.tributary.testsupport.EdgeProcess;
+import dev.tributary.testsupport.ServiceProcess;
 
 /**
- * What the dashboard shows, for real: the packaged mqtt-edge and the fleet simulator, each in its own
- * process, as {@code ./tributary up} runs them. The dashboard under test is pointed at the edge's
- * WebSocket listener. Init args: {@code vehicles} (3) and {@code interval} in seconds (0.5).
+ * What the dashboard shows, for real: the packaged mqtt-edge, the fleet simulator and the packaged
+ * web-dashboard, each in its own process, as {@code ./tributary up} runs them. The dashboard is
+ * pointed at the edge's WebSocket listener, with login off (the edge here has no authentication).
  */
-public class LiveFleet implements QuarkusTestResourceLifecycleManager {
+final class LiveFleet implements AutoCloseable {
 
-    private static final Path ROOT = Path.of(System.getProperty("tributary.root", "..")).toAbsolutePath();
-    private static volatile LiveFleet current;
+    private final Path work;
+    private EdgeProcess edge;
+    private ServiceProcess fleet;
+    private ServiceProcess dashboard;
+    private URI page;
 
-    private int vehicles = 3;
-    private String interval = "0.5";
-    private Path work;
-    private BrokerProcess edge;
-    private Process fleet;
-
-    /** The running fleet of the test class being run. */
-    public static LiveFleet current() {
-        return current;
-    }
-
-    @Override
-    public void init(Map<String, String> args) {
-        vehicles = Integer.parseInt(args.getOrDefault("vehicles", "3"));
-        interval = args.getOrDefault("interval", "0.5");
-    }
-
-    @Override
-    public Map<String, String> start() {
+    /** {@code vehicles} simulated vehicles, each publishing every {@code interval} seconds. */
+    LiveFleet(int vehicles, String interval) {
+        Path root = ServiceProcess.root();
         try {
             work = Files.createTempDirectory("dashboard-it");
-            edge = BrokerProcess.tributary(ROOT, work);
-            fleet = startFleet();
+            edge = EdgeProcess.start(root, work);
+            fleet = ServiceProcess.start("fleet", ServiceProcess.javaMain(root, "fleet", List.of("-Xmx512m"),
+                    "dev.tributary.fleet.sim.FleetSimulator", List.of("--port", Integer.toString(edge.port()),
+                            "--vehicles", Integer.toString(vehicles), "--interval", interval, "--prefix", "t")),
+                    work.resolve("fleet.log"), ServiceProcess.Readiness.NONE);
+            int httpPort = ServiceProcess.freePort();
+            ProcessBuilder command = ServiceProcess.quarkusApp(root, "web-dashboard", List.of("-Xmx256m"));
+            command.environment().put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+            command.environment().put("TRIBUTARY_DASHBOARD_MQTT_URL", "ws://{host}:" + edge.webSocketPort() + "/mqtt");
+            command.environment().put("TRIBUTARY_DASHBOARD_LOGIN_ENABLED", "false");
+            page = URI.create("http://127.0.0.1:" + httpPort + "/");
+            dashboard = ServiceProcess.start("web-dashboard", command, work.resolve("web-dashboard.log"),
+                    ServiceProcess.Readiness.httpOk(page.resolve("/q/health/ready")));
         } catch (IOException e) {
+            close();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
-        current = this;
-        return Map.of("tributary.dashboard.mqtt.url", "ws://{host}:" + edge.webSocketPort() + "/mqtt");
     }
 
-    private Process startFleet() throws IOException {
-        Path fleetDir = ROOT.resolve("fleet/target");
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", fleetDir.resolve("classes") + File.pathSeparator + fleetDir.resolve("lib") + "/*",
-                "dev.tributary.fleet.sim.FleetSimulator", "--port", Integer.toString(edge.port()),
-                "--vehicles", Integer.toString(vehicles), "--interval", interval, "--prefix", "t")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("fleet.log").toFile())
-                .start();
+    /** The dashboard's page. */
+    String page() {
+        return page.toString();
     }
 
-    public BrokerProcess edge() {
+    EdgeProcess edge() {
         return edge;
     }
 
-    public int vehicles() {
-        return vehicles;
-    }
-
-    /** The simulator's process, for figures such as its CPU time. */
-    public Process fleetProcess() {
-        return fleet;
-    }
-
-    public Path fleetLog() {
-        return work.resolve("fleet.log");
-    }
-
+    /** The fleet first (its vehicles say goodbye), then the dashboard and the edge. */
     @Override
-    public void stop() {
-        current = null;
-        if (fleet != null) {
-            fleet.destroy();
-            try {
-                if (!fleet.waitFor(20, TimeUnit.SECONDS)) {
-                    fleet.destroyForcibly();
+    public void close() {
+        for (AutoCloseable part : new AutoCloseable[] { fleet, dashboard, edge }) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-            } catch (InterruptedException e) {
-                fleet.destroyForcibly();
-                Thread.currentThread().interrupt();
             }
-        }
-        if (edge != null) {
-            edge.close();
         }
     }
 }
