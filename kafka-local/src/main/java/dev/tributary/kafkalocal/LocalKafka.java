@@ -26,7 +26,7 @@ import org.apache.kafka.common.Uuid;
  * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running as a
  * child JVM. It keeps its data in one directory, so it can be stopped and started again with
  * its data intact, killed, or paused (SIGSTOP) to look like a broker that hangs: the faults the
- * edge's delivery guarantee is tested against. Used by the tests and by {@code ./tributary up}.
+ * edge's delivery guarantee is tested against. Used by the tests, the benchmarks and {@code ./tributary up}.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -110,15 +110,7 @@ public final class LocalKafka implements AutoCloseable {
             return;
         }
         resume();
-        p.destroy();
-        try {
-            if (!p.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(p, STOP_TIMEOUT);
         process = null;
         unregisterReaper();
     }
@@ -129,12 +121,7 @@ public final class LocalKafka implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.kill(p);
         process = null;
         unregisterReaper();
     }
@@ -218,11 +205,11 @@ public final class LocalKafka implements AutoCloseable {
                 .start();
         try {
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                format.destroyForcibly();
+                Processes.kill(format);
                 throw new IllegalStateException("formatting Kafka storage failed:\n" + Files.readString(console));
             }
         } catch (InterruptedException e) {
-            format.destroyForcibly();
+            Processes.kill(format);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while formatting Kafka storage", e);
         }

@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.tributary.kafkalocal.LocalKafka;
+import dev.tributary.kafkalocal.Processes;
 import sun.misc.Signal;
 
 /**
@@ -228,11 +228,10 @@ public final class Tributary {
         }
         say("stopping");
         if (fleet != null) {
-            stopProcess(fleet);
+            Processes.stop(fleet, STOP_TIMEOUT);
             fleet = null;
         }
-        services.forEach(Process::destroy);
-        services.forEach(Tributary::stopProcess);
+        Processes.stopAll(services.stream().map(Process::toHandle).toList(), STOP_TIMEOUT);
         services.clear();
         if (kafka != null) {
             kafka.stop();
@@ -247,27 +246,7 @@ public final class Tributary {
      * during start-up) is not in the lists above, and must not outlive the launcher.
      */
     private static void reapStragglers() {
-        List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
-        left.forEach(ProcessHandle::destroy);
-        for (ProcessHandle child : left) {
-            try {
-                child.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (Exception e) {
-                child.destroyForcibly();
-            }
-        }
-    }
-
-    /** SIGTERM (already sent, or sent now), then SIGKILL if it does not end in time. */
-    private static void stopProcess(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-        }
+        Processes.stopAll(ProcessHandle.current().descendants().toList(), STOP_TIMEOUT);
     }
 
     private static void requireFree(int port, String what) {

@@ -8,7 +8,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +27,7 @@ import dev.tributary.common.auth.AuthTopicContents;
  * everything; nothing to commit), one thread, a new immutable snapshot after each batch of records. A
  * change written by auth-service reaches the node as fast as a poll returns, well within a second.
  */
-public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
+public final class KafkaAuthReplica extends PublishingReplica implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaAuthReplica.class);
 
@@ -38,8 +37,6 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
     private final AuthTopicContents contents = new AuthTopicContents();
     private List<SigningKey> publishedKeys = List.of();
     private Map<String, PublicKey> keys = Map.of();
-    private final PublishedSnapshot snapshot = new PublishedSnapshot();
-    private volatile boolean loaded;
     private volatile boolean running = true;
 
     public KafkaAuthReplica(Map<String, Object> kafkaConfig, String topic) {
@@ -84,9 +81,9 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (!records.isEmpty()) {
                     records.forEach(this::apply);
-                    publish();
+                    publishContents();
                 }
-                if (!loaded && consumer.position(partition) >= end) {
+                if (!isLoaded() && consumer.position(partition) >= end) {
                     markLoaded();
                 }
             }
@@ -94,15 +91,15 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
             // close() woke the poll
         } catch (RuntimeException e) {
             LOG.errorf(e, "the auth replica stopped: CONNECTs are refused from now on");
-            loaded = false;
+            loaded(false);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
     }
 
     private void markLoaded() {
-        loaded = true;
-        AuthSnapshot current = snapshot.current();
+        loaded(true);
+        AuthSnapshot current = snapshot();
         LOG.infof("auth replica loaded from %s: %d principals, %d ACL rules, %d token keys", topic,
                 current.principals().size(), current.acl().size(), current.keys().size());
     }
@@ -124,7 +121,7 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
         return out;
     }
 
-    private void publish() {
+    private void publishContents() {
         if (contents.keys() != publishedKeys) {
             try {
                 keys = publicKeys(contents.keys());
@@ -133,22 +130,7 @@ public final class KafkaAuthReplica implements AuthReplica, AutoCloseable {
             }
             publishedKeys = contents.keys();
         }
-        snapshot.publish(new AuthSnapshot(contents.principalsByName(), contents.acl(), keys));
-    }
-
-    @Override
-    public AuthSnapshot snapshot() {
-        return snapshot.current();
-    }
-
-    @Override
-    public boolean isLoaded() {
-        return loaded;
-    }
-
-    @Override
-    public void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
-        snapshot.onChange(listener);
+        publish(new AuthSnapshot(contents.principalsByName(), contents.acl(), keys));
     }
 
     @Override

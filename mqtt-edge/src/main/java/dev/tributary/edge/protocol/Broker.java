@@ -67,7 +67,12 @@ public final class Broker {
         return listener.accepted(message);
     }
 
-    /** A message of the broker's own ($SYS) or a will: routed and retained, not mirrored. */
+    /**
+     * A message that did not come from a client of this node: the broker's own ($SYS) or a Kafka
+     * record delivered by the downlink. Routed and retained, not mirrored (it is not a device's, or
+     * it is in Kafka already). Wills do not come through here: a will is published through
+     * {@link #publish} and mirrored like any message its device published.
+     */
     public void publishInternal(Message message) {
         if (message.retain()) {
             retained.put(message);

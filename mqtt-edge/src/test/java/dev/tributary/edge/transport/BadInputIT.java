@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.MqttBytes;
 import dev.tributary.testsupport.NettyLeakCheck;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -149,7 +150,7 @@ class BadInputIT {
             body[0] = 0x00;
             body[1] = 0x01;
             body[2] = 't';
-            s.send(RawMqttSocket.packet(0x30, body));
+            s.send(MqttBytes.packet(0x30, body));
             assertThat(s.closedWithin(Duration.ofSeconds(3))).isTrue();
         } catch (java.net.SocketException reset) {
             // the broker may close while we are still writing the body: closed is what we want

@@ -1,8 +1,7 @@
-package dev.tributary.dashboard.browser;
+package dev.tributary.systemtests.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -13,34 +12,32 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import dev.tributary.testsupport.Browser;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The dashboard in a real headless Chromium, speaking MQTT over WebSocket to the real edge, with three
- * simulated vehicles publishing every half second. Screenshots of each view land in target/screenshots.
+ * The packaged dashboard in a real headless Chromium, speaking MQTT over WebSocket to the packaged edge,
+ * with three simulated vehicles publishing every half second. Screenshots of each view land in
+ * target/screenshots.
  */
-@QuarkusTest
-@QuarkusTestResource(value = LiveFleet.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "vehicles", value = "3"), @ResourceArg(name = "interval", value = "0.5") })
 class DashboardIT {
 
     private static final Duration SECONDS = Duration.ofSeconds(15);
+    private static LiveFleet live;
     private static Browser browser;
 
-    @TestHTTPResource("/")
-    URL page;
-
     @BeforeAll
-    static void openBrowser() {
+    static void start() {
+        live = new LiveFleet(3, "0.5");
         browser = new Browser();
     }
 
     @AfterAll
-    static void closeBrowser() {
-        browser.close();
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (live != null) {
+            live.close();
+        }
     }
 
     @Test
@@ -102,7 +99,7 @@ class DashboardIT {
     @Test
     void whenTheEdgeRestarts_thePageShowsItAndReconnectsByItself() throws Exception {
         openConnected();
-        LiveFleet.current().edge().restart();
+        live.edge().restart();
         // the page keeps every state it showed, so a short "reconnecting" cannot slip between two polls
         browser.awaitUpTo(Duration.ofSeconds(40), () -> browser.script(
                 "return window.tributaryStats().states.join(' ')").toString().matches(".*reconnecting.* connected$"));
@@ -113,7 +110,7 @@ class DashboardIT {
     }
 
     private void openConnected() {
-        browser.open(page.toString());
+        browser.open(live.page());
         browser.awaitUpTo(SECONDS, () -> browser.text("#connection-state").equals("connected"));
     }
 

@@ -1,4 +1,4 @@
-package dev.tributary.fleet.bench;
+package dev.tributary.bench;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -7,9 +7,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+
+import dev.tributary.testsupport.MqttBytes;
 
 /**
  * A minimal MQTT 3.1.1 subscriber on a plain socket: it subscribes, counts PUBLISH packets and
@@ -35,12 +36,10 @@ final class RawSubscriber implements AutoCloseable {
         socket.setReceiveBufferSize(1 << 20);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
         out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16);
-        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        writePacket(0x10, concat(new byte[] { 0, 4, 'M', 'Q', 'T', 'T', 4, 0x02, 0x02, 0x58 }, string(id)));
+        out.write(MqttBytes.connect(clientId, 600));
         out.flush();
         in.readFully(new byte[4]); // CONNACK
-        byte[] f = filter.getBytes(StandardCharsets.UTF_8);
-        writePacket(0x82, concat(new byte[] { 0, 1 }, string(f), new byte[] { (byte) qos }));
+        out.write(MqttBytes.subscribe(filter, qos));
         out.flush();
         int type = in.readUnsignedByte();
         byte[] suback = new byte[readLength()];
@@ -101,44 +100,7 @@ final class RawSubscriber implements AutoCloseable {
     }
 
     private int readLength() throws IOException {
-        int value = 0;
-        int multiplier = 1;
-        int b;
-        do {
-            b = in.readUnsignedByte();
-            value += (b & 0x7F) * multiplier;
-            multiplier *= 128;
-        } while ((b & 0x80) != 0);
-        return value;
-    }
-
-    private void writePacket(int header, byte[] body) throws IOException {
-        out.write(header);
-        int length = body.length;
-        do {
-            int digit = length % 128;
-            length /= 128;
-            out.write(length > 0 ? digit | 0x80 : digit);
-        } while (length > 0);
-        out.write(body);
-    }
-
-    private static byte[] string(byte[] s) {
-        return concat(new byte[] { (byte) (s.length >> 8), (byte) s.length }, s);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        int total = 0;
-        for (byte[] p : parts) {
-            total += p.length;
-        }
-        byte[] all = new byte[total];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return MqttBytes.readRemainingLength(in);
     }
 
     @Override

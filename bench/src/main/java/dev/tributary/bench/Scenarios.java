@@ -1,4 +1,4 @@
-package dev.tributary.fleet.bench;
+package dev.tributary.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+
+import dev.tributary.testsupport.MqttBytes;
+import dev.tributary.testsupport.ServiceProcess;
 
 /** The load shapes of the benchmark, each against a running broker. */
 final class Scenarios {
@@ -159,7 +162,7 @@ final class Scenarios {
             Socket socket = new Socket("127.0.0.1", broker.port());
             into.add(socket);
             OutputStream out = socket.getOutputStream();
-            out.write(connect(idPrefix + i, 600));
+            out.write(MqttBytes.connect(idPrefix + i, 600));
             out.flush();
             if (socket.getInputStream().readNBytes(connack, 0, 4) != 4 || connack[3] != 0) {
                 throw new IOException("connection " + idPrefix + i + " refused");
@@ -232,7 +235,7 @@ final class Scenarios {
             } else if (System.nanoTime() - stillSince > TimeUnit.SECONDS.toNanos(3)) {
                 break;
             }
-            BrokerProcess.sleep(20);
+            ServiceProcess.sleep(20);
         }
         return Math.max(0, expected - received.getAsLong());
     }
@@ -245,34 +248,5 @@ final class Scenarios {
     private static void disconnect(List<Mqtt3AsyncClient> clients) {
         CompletableFuture.allOf(clients.stream().map(c -> c.disconnect()).toArray(CompletableFuture[]::new))
                 .orTimeout(30, TimeUnit.SECONDS).join();
-    }
-
-    /** A minimal MQTT 3.1.1 CONNECT: clean session, no credentials. */
-    private static byte[] connect(String clientId, int keepAlive) {
-        return connect(clientId, keepAlive, null, null);
-    }
-
-    /** A CONNECT (MQTT 3.1.1, clean session), with user name and password when given. */
-    static byte[] connect(String clientId, int keepAlive, String username, byte[] password) {
-        byte[] id = clientId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] user = username == null ? null : username.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int remaining = 10 + 2 + id.length + (user == null ? 0 : 2 + user.length + 2 + password.length);
-        if (remaining > 16_383) {
-            throw new IllegalArgumentException("CONNECT longer than two length bytes");
-        }
-        int flags = 0x02 | (user == null ? 0 : 0xC0);
-        ByteBuffer b = ByteBuffer.allocate(3 + remaining);
-        b.put((byte) 0x10);
-        if (remaining < 128) {
-            b.put((byte) remaining);
-        } else {
-            b.put((byte) (0x80 | (remaining & 0x7F))).put((byte) (remaining >> 7)); // [MQTT-2.2.3] variable length
-        }
-        b.putShort((short) 4).put("MQTT".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 4).put((byte) flags);
-        b.putShort((short) keepAlive).putShort((short) id.length).put(id);
-        if (user != null) {
-            b.putShort((short) user.length).put(user).putShort((short) password.length).put(password);
-        }
-        return java.util.Arrays.copyOf(b.array(), b.position());
     }
 }

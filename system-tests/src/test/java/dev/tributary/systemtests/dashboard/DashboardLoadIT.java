@@ -1,8 +1,7 @@
-package dev.tributary.dashboard.browser;
+package dev.tributary.systemtests.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.tributary.testsupport.Browser;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The dashboard with 1,000 simulated vehicles at 1 message/s each. Proves that every vehicle shows up
@@ -23,20 +18,14 @@ import io.quarkus.test.junit.QuarkusTest;
  * responsiveness figures (main-thread lag, render time, long tasks, JS heap) to
  * target/dashboard-load.txt. The figures are reported, not asserted: they depend on the machine.
  */
-@QuarkusTest
-@QuarkusTestResource(value = LiveFleet.class, restrictToAnnotatedClass = true, initArgs = {
-        @ResourceArg(name = "vehicles", value = "1000"), @ResourceArg(name = "interval", value = "1") })
 class DashboardLoadIT {
 
     private static final Duration MEASURED = Duration.ofSeconds(30);
 
-    @TestHTTPResource("/")
-    URL page;
-
     @Test
     void withAThousandVehiclesAtOneMessagePerSecond_everyVehicleShows_andTheViewsStillAnswer() throws Exception {
-        try (Browser browser = new Browser()) {
-            browser.open(page.toString());
+        try (LiveFleet live = new LiveFleet(1000, "1"); Browser browser = new Browser()) {
+            browser.open(live.page());
             try {
                 browser.awaitUpTo(Duration.ofSeconds(90), () -> browser.text("#fleet-online").equals("1000 online"));
             } catch (org.awaitility.core.ConditionTimeoutException e) {

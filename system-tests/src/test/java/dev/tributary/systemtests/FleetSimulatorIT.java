@@ -1,11 +1,14 @@
-package dev.tributary.fleet.sim;
+package dev.tributary.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,17 +27,27 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient.Mqtt3Publishes;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 
-import dev.tributary.fleet.bench.BrokerProcess;
+import dev.tributary.testsupport.EdgeProcess;
+import dev.tributary.testsupport.ServiceProcess;
 
-/** The simulator against the real, packaged mqtt-edge. */
+/** The fleet simulator, run as {@code ./tributary fleet} runs it, against the real, packaged mqtt-edge. */
 class FleetSimulatorIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("tributary.root", "..")).toAbsolutePath();
-    private static BrokerProcess edge;
+    private static Path work;
+    private static EdgeProcess edge;
 
     @BeforeAll
     static void startEdge() throws Exception {
-        edge = BrokerProcess.tributary(ROOT, Files.createTempDirectory("fleet-it"));
+        work = Files.createTempDirectory("fleet-it");
+        edge = EdgeProcess.start(ServiceProcess.root(), work);
+    }
+
+    /** The simulator as its own process, publishing to the edge. */
+    private static ServiceProcess simulator(String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--port", Integer.toString(edge.port())));
+        args.addAll(List.of(options));
+        return ServiceProcess.start("fleet", ServiceProcess.javaMain(ServiceProcess.root(), "fleet", List.of("-Xmx256m"),
+                "dev.tributary.fleet.sim.FleetSimulator", args), work.resolve("fleet.log"), ServiceProcess.Readiness.NONE);
     }
 
     @AfterAll
@@ -44,9 +57,7 @@ class FleetSimulatorIT {
 
     @Test
     void vehiclesPublishTelemetry_announceThemselves_andAcknowledgeCommands() throws Exception {
-        FleetSimulator fleet = new FleetSimulator(SimulatorOptions.parse(
-                "--port", Integer.toString(edge.port()), "--vehicles", "3", "--interval", "0.2", "--prefix", "t"));
-        fleet.start();
+        ServiceProcess fleet = simulator("--vehicles", "3", "--interval", "0.2", "--prefix", "t");
         Mqtt3BlockingClient observer = observer();
         try (Mqtt3Publishes publishes = observer.publishes(MqttGlobalPublishFilter.ALL)) {
             observer.subscribeWith().topicFilter("fleet/+/status").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -71,10 +82,11 @@ class FleetSimulatorIT {
             Mqtt3Publish ack = nextOn(publishes, "fleet/t2/commands/ack");
             assertThat(text(ack)).contains("\"vehicle\":\"t2\"", "\"status\":\"done\"", "honk");
 
-            fleet.close();
+            fleet.close(); // SIGTERM: the vehicles say goodbye
             observer.unsubscribeWith().topicFilter("fleet/t1/telemetry").send();
             assertThat(text(nextOn(publishes, "fleet/t1/status"))).isEqualTo("{\"online\":false}");
         } finally {
+            fleet.close();
             observer.disconnect();
         }
     }
@@ -82,10 +94,7 @@ class FleetSimulatorIT {
     @Test
     void killedSimulator_isReportedOfflineByTheVehiclesWill() throws Exception {
         String prefix = "k" + UUID.randomUUID().toString().substring(0, 4) + "-";
-        Process simulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", ROOT.resolve("fleet/target/classes") + ":" + ROOT.resolve("fleet/target/lib") + "/*",
-                FleetSimulator.class.getName(), "--port", Integer.toString(edge.port()), "--vehicles", "1",
-                "--prefix", prefix).redirectErrorStream(true).start();
+        ServiceProcess simulator = simulator("--vehicles", "1", "--prefix", prefix);
         Mqtt3BlockingClient observer = observer();
         try (Mqtt3Publishes publishes = observer.publishes(MqttGlobalPublishFilter.ALL)) {
             observer.subscribeWith().topicFilter("fleet/" + prefix + "1/status").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -93,10 +102,10 @@ class FleetSimulatorIT {
             while (!status.contains("\"online\":true")) {
                 status = text(next(publishes));
             }
-            simulator.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no goodbye
+            simulator.kill(); // SIGKILL: no goodbye
             assertThat(text(next(publishes))).isEqualTo("{\"online\":false}");
         } finally {
-            simulator.destroyForcibly();
+            simulator.close();
             observer.disconnect();
         }
     }

@@ -1,4 +1,4 @@
-package dev.tributary.fleet.bench;
+package dev.tributary.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.tributary.fleet.bench;
+package dev.tributary.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,7 +142,7 @@ public final class Benchmark {
     }
 
     private static BrokerProcess start(String name, Path root, Path work) throws Exception {
-        return name.equals("tributary") ? BrokerProcess.tributary(root, work) : BrokerProcess.mosquitto(work);
+        return name.equals("tributary") ? BrokerProcess.tributary(root, work, null) : BrokerProcess.mosquitto(work);
     }
 
     private static Scenarios.Result print(Scenarios.Result r) {

@@ -1,4 +1,4 @@
-package dev.tributary.auth.api;
+package dev.tributary.testsupport;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,11 +7,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** The admin API as curl would call it: JSON or text bodies, HTTP Basic when credentials are given. */
+/**
+ * auth-service's API as curl would call it: JSON or text bodies, HTTP Basic when credentials are
+ * given. Used by auth-service's own tests and by the system tests that run it as a process.
+ */
 public final class Http {
 
     public static final String ADMIN = "admin";
-    public static final String ADMIN_PASSWORD = "test-admin-secret"; // %test profile
+    /** auth-service's admin password in its %test profile; the system tests start it with the same. */
+    public static final String ADMIN_PASSWORD = "test-admin-secret";
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 

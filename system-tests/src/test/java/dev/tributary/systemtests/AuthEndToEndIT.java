@@ -1,10 +1,10 @@
-package dev.tributary.auth;
+package dev.tributary.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URL;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,47 +33,59 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 
-import dev.tributary.auth.api.Http;
-import dev.tributary.fleet.bench.BrokerProcess;
-import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.EdgeProcess;
+import dev.tributary.testsupport.Http;
+import dev.tributary.testsupport.ServiceProcess;
 import dev.tributary.testsupport.SharedKafka;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The whole chain: auth-service (this app) writes the auth topic in a real Kafka, the packaged mqtt-edge
- * (its own process) replicates it, and real MQTT clients find what the REST calls said.
+ * The whole chain: the packaged auth-service writes the auth topic in a real Kafka, the packaged
+ * mqtt-edge replicates it, each in its own process, and real MQTT clients find what the REST calls said.
  */
-@QuarkusTest
-@QuarkusTestResource(KafkaTestResource.class)
-class EndToEndIT {
+class AuthEndToEndIT {
 
-    private static final Path ROOT = Path.of(System.getProperty("tributary.root", "..")).toAbsolutePath();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static BrokerProcess edge;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    private Http http;
+    private static final String AUTH_TOPIC = "tributary.auth";
+    private static ServiceProcess authService;
+    private static EdgeProcess edge;
+    private static Http http;
 
     @BeforeAll
-    static void startEdge() throws Exception {
-        edge = BrokerProcess.tributaryWithAuth(ROOT, Files.createTempDirectory("auth-e2e"),
-                SharedKafka.get().bootstrapServers(), "tributary.auth",
+    static void start() throws Exception {
+        Path work = Files.createTempDirectory("auth-e2e");
+        String kafka = SharedKafka.get().bootstrapServers();
+        int httpPort = ServiceProcess.freePort();
+        ProcessBuilder command = ServiceProcess.quarkusApp(ServiceProcess.root(), "auth-service", List.of("-Xmx256m"));
+        command.environment().putAll(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
+                "TRIBUTARY_AUTH_TOPIC", AUTH_TOPIC,
+                "TRIBUTARY_AUTH_ADMIN_PASSWORD", Http.ADMIN_PASSWORD,
+                "TRIBUTARY_AUTH_TOKENS_KEY_FILE", work.resolve("token-signing-key.pem").toString(),
+                // as in auth-service's %test profile: cheap hashes, tokens that expire within the test
+                "TRIBUTARY_AUTH_PASSWORDS_ITERATIONS", "1000",
+                "TRIBUTARY_AUTH_TOKENS_LIFETIME", "4s"));
+        String base = "http://127.0.0.1:" + httpPort;
+        authService = ServiceProcess.start("auth-service", command, work.resolve("auth-service.log"),
+                ServiceProcess.Readiness.httpOk(URI.create(base + "/q/health/ready")));
+        http = new Http(base);
+        edge = EdgeProcess.builder(ServiceProcess.root(), work).authFrom(kafka, AUTH_TOPIC)
                 // expiry is tested in seconds here, not in the 30 s a real deployment tolerates
-                Map.of("TRIBUTARY_EDGE_AUTH_TOKEN_CLOCK_SKEW", "0s"));
+                .settings(Map.of("TRIBUTARY_EDGE_AUTH_TOKEN_CLOCK_SKEW", "0s")).start();
     }
 
     @AfterAll
-    static void stopEdge() {
-        edge.close();
+    static void stop() {
+        if (edge != null) {
+            edge.close();
+        }
+        if (authService != null) {
+            authService.close();
+        }
     }
 
     @BeforeEach
     void rules() {
-        http = new Http(root.toString());
         assertThat(http.admin("PUT", "/api/acl", """
                 [{"who":"any","topicFilter":"fleet/${username}/#","action":"both","allow":true},
                  {"who":"group","name":"operators","topicFilter":"#","action":"subscribe","allow":true}]""").statusCode())
@@ -151,7 +163,7 @@ class EndToEndIT {
                 .applySimpleAuth().send();
         withToken.disconnect();
 
-        Thread.sleep(Math.max(0, expiresAtMillis - System.currentTimeMillis()) + 1_500); // lifetime 4 s in %test
+        Thread.sleep(Math.max(0, expiresAtMillis - System.currentTimeMillis()) + 1_500); // lifetime 4 s, set above
         assertThat(refusal(device, token)).isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
     }
 

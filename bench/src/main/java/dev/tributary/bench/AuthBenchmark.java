@@ -1,4 +1,4 @@
-package dev.tributary.fleet.bench;
+package dev.tributary.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +35,7 @@ import dev.tributary.common.auth.AuthRecords.SigningKey;
 import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.kafkalocal.LocalKafka;
+import dev.tributary.testsupport.MqttBytes;
 
 /**
  * What authentication costs at CONNECT:
@@ -142,7 +143,7 @@ public final class AuthBenchmark {
             Socket socket = new Socket("127.0.0.1", port);
             String login = user.equals("warm-up") ? "dev-1" : user;
             byte[] password = user.startsWith("tok-") ? TOKENS.get(user) : PASSWORD.getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(Scenarios.connect(user, 600, login, password));
+            socket.getOutputStream().write(MqttBytes.connect(user, 600, login, password, null, null));
             InputStream in = socket.getInputStream();
             byte[] connack = in.readNBytes(4);
             if (connack.length == 4 && connack[3] == 0) {
