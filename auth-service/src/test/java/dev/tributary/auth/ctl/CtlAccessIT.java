@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tributary.auth.api.Http;
+import dev.tributary.testsupport.Http;
 import dev.tributary.ctl.Ctl;
 import dev.tributary.testsupport.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tributary.auth.api.Http;
+import dev.tributary.testsupport.Http;
 import dev.tributary.ctl.Ctl;
 import dev.tributary.testsupport.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

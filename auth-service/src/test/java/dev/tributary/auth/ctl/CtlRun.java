@@ -13,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tributary.auth.api.Http;
+import dev.tributary.testsupport.Http;
 import dev.tributary.ctl.Ctl;
 import picocli.CommandLine;
 
