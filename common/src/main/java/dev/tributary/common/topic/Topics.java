@@ -179,6 +179,69 @@ public final class Topics {
         return x.length == y.length || (longer.length == shorter + 1 && longer[shorter].equals("#"));
     }
 
+    /**
+     * The filter matching exactly the topics that both filters match, or null when no topic is matched by both.
+     * Two filters always meet in one filter: level by level a literal meets {@code +} as itself and another
+     * literal only if equal, and from the first {@code #} on the other filter goes on unchanged (so
+     * {@code a/#} and {@code a} meet in {@code a} [MQTT-4.7.1-2]). A {@code $} topic is in the meet only
+     * if neither filter starts with a wildcard [MQTT-4.7.2-1].
+     */
+    public static String intersection(String a, String b) {
+        String[] x = levels(a);
+        String[] y = levels(b);
+        int hashX = x[x.length - 1].equals("#") ? x.length - 1 : -1;
+        int hashY = y[y.length - 1].equals("#") ? y.length - 1 : -1;
+        int paired;
+        String[] tail;
+        int tailFrom;
+        if (hashX < 0 && hashY < 0) {
+            if (x.length != y.length) {
+                return null;
+            }
+            paired = x.length;
+            tail = y;
+            tailFrom = y.length;
+        } else if (hashY < 0 || (hashX >= 0 && hashX <= hashY)) {
+            if (y.length < hashX) {
+                return null;
+            }
+            paired = hashX;
+            tail = y;
+            tailFrom = hashX;
+        } else {
+            if (x.length < hashY) {
+                return null;
+            }
+            paired = hashY;
+            tail = x;
+            tailFrom = hashY;
+        }
+        StringBuilder meet = new StringBuilder(Math.max(a.length(), b.length()));
+        for (int i = 0; i < paired; i++) {
+            String level;
+            if (x[i].equals("+")) {
+                level = y[i];
+            } else if (y[i].equals("+") || x[i].equals(y[i])) {
+                level = x[i];
+            } else {
+                return null;
+            }
+            if (i > 0) {
+                meet.append('/');
+            }
+            meet.append(level);
+        }
+        for (int i = tailFrom; i < tail.length; i++) {
+            if (i > 0) {
+                meet.append('/');
+            }
+            meet.append(tail[i]);
+        }
+        String result = meet.toString();
+        boolean wildcardFirst = a.startsWith("+") || a.startsWith("#") || b.startsWith("+") || b.startsWith("#");
+        return wildcardFirst && result.startsWith("$") ? null : result;
+    }
+
     /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */
     public static String[] levels(String topic) {
         int count = levelCount(topic);
