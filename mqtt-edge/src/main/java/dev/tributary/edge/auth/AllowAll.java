@@ -24,4 +24,9 @@ public final class AllowAll implements Authenticator, Authorizer {
     public boolean maySubscribe(String clientId, String username, String filter) {
         return true;
     }
+
+    @Override
+    public ReceiveCheck receiveCheck(String clientId, String username) {
+        return ReceiveCheck.ALLOW_ALL;
+    }
 }

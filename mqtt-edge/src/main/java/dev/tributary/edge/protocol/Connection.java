@@ -210,7 +210,7 @@ public final class Connection {
         link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent()));
         // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
         idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
-        session.attach(link);
+        session.attach(link, broker.authorizer().receiveCheck(clientId, username));
         while (held != null && state == State.CONNECTED && !held.isEmpty()) {
             connected(held.poll());
         }
