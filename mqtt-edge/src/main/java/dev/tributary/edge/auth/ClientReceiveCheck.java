@@ -92,7 +92,8 @@ final class ClientReceiveCheck implements ReceiveCheck {
             cachedTopics = new String[CACHE_SIZE];
             cachedDecisions = new boolean[CACHE_SIZE];
         }
-        int slot = topic.hashCode() & (CACHE_SIZE - 1);
+        int hash = topic.hashCode(); // computed once per topic string, which every delivery of a message shares
+        int slot = (hash ^ (hash >>> 16)) & (CACHE_SIZE - 1);
         boolean allowed;
         if (topic.equals(cachedTopics[slot])) {
             allowed = cachedDecisions[slot];
