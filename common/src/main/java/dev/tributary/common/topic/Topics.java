@@ -133,6 +133,18 @@ public final class Topics {
     }
 
     /**
+     * Whether the first levels of two filters are different literals, found without splitting: then no
+     * topic matches both. The cheap first test before the level-by-level ones below.
+     */
+    private static boolean firstLevelsDiffer(String a, String b) {
+        int endA = indexOfSlash(a, 0);
+        int endB = indexOfSlash(b, 0);
+        boolean wildA = endA == 1 && (a.charAt(0) == '+' || a.charAt(0) == '#');
+        boolean wildB = endB == 1 && (b.charAt(0) == '+' || b.charAt(0) == '#');
+        return !wildA && !wildB && (endA != endB || !a.regionMatches(0, b, 0, endA));
+    }
+
+    /**
      * Whether every topic that {@code filter} matches is also matched by {@code wider}: a subscription
      * to {@code filter} can receive nothing {@code wider} does not allow. Wildcards in {@code filter}
      * are read as wildcards, so {@code +} is covered only by {@code +} or {@code #}.
@@ -140,6 +152,9 @@ public final class Topics {
     public static boolean covers(String wider, String filter) {
         if (filter.startsWith("$") && (wider.startsWith("+") || wider.startsWith("#"))) {
             return false; // [MQTT-4.7.2-1] wildcards at the start never reach $ topics
+        }
+        if (firstLevelsDiffer(wider, filter)) {
+            return false;
         }
         String[] w = levels(wider);
         String[] f = levels(filter);
@@ -161,6 +176,9 @@ public final class Topics {
     public static boolean overlaps(String a, String b) {
         if ((a.startsWith("$") && (b.startsWith("+") || b.startsWith("#")))
                 || (b.startsWith("$") && (a.startsWith("+") || a.startsWith("#")))) {
+            return false;
+        }
+        if (firstLevelsDiffer(a, b)) {
             return false;
         }
         String[] x = levels(a);
@@ -187,6 +205,9 @@ public final class Topics {
      * if neither filter starts with a wildcard [MQTT-4.7.2-1].
      */
     public static String intersection(String a, String b) {
+        if (firstLevelsDiffer(a, b)) {
+            return null;
+        }
         String[] x = levels(a);
         String[] y = levels(b);
         int hashX = x[x.length - 1].equals("#") ? x.length - 1 : -1;

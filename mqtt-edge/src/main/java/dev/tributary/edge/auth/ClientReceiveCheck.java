@@ -19,7 +19,8 @@ import dev.tributary.common.topic.Topics;
  * <li>the subscriptions whose every topic is allowed: a topic one of them matches is delivered with no
  * further look (the fast path; true under the current rules whichever subscription routed the message);
  * <li>a small direct-mapped cache of decisions by topic, for the other subscriptions: bounded at
- * {@value #CACHE_SIZE} entries, a colliding topic replaces the one before it.
+ * {@value #CACHE_SIZE} entries, a colliding topic replaces the one before it;
+ * <li>the last topic decided (the same string object again, as a device's command topic often is).
  * </ul>
  * Called with the session's lock held; a hit allocates nothing.
  */
@@ -38,6 +39,9 @@ final class ClientReceiveCheck implements ReceiveCheck {
     private SubjectRules rules;
     private int subscriptionsVersion;
     private String[] whollyAllowed = NONE;
+    /** The last topic decided and its decision: a client sent the same topic again costs one comparison. */
+    private String lastTopic;
+    private boolean lastDecision;
     private String[] cachedTopics;
     private boolean[] cachedDecisions;
 
@@ -56,6 +60,7 @@ final class ClientReceiveCheck implements ReceiveCheck {
             generation = current;
             whollyAllowed = wholly(subscriptions);
             subscriptionsVersion = version;
+            lastTopic = null;
             if (cachedTopics != null) {
                 Arrays.fill(cachedTopics, null);
             }
@@ -63,12 +68,27 @@ final class ClientReceiveCheck implements ReceiveCheck {
             whollyAllowed = wholly(subscriptions);
             subscriptionsVersion = version;
         }
+        if (topic == lastTopic) {
+            return lastDecision || denied();
+        }
+        boolean allowed = whollyAllowedTopic(topic) || cached(topic);
+        lastTopic = topic;
+        lastDecision = allowed;
+        return allowed || denied();
+    }
+
+    private boolean whollyAllowedTopic(String topic) {
         for (String filter : whollyAllowed) {
             if (Topics.matches(filter, topic)) {
                 return true;
             }
         }
-        return cached(topic);
+        return false;
+    }
+
+    private boolean denied() {
+        auth.deniedReceive();
+        return false;
     }
 
     private String[] wholly(Map<String, Integer> subscriptions) {
@@ -101,9 +121,6 @@ final class ClientReceiveCheck implements ReceiveCheck {
             allowed = decide(topic);
             cachedTopics[slot] = topic;
             cachedDecisions[slot] = allowed;
-        }
-        if (!allowed) {
-            auth.deniedReceive();
         }
         return allowed;
     }
