@@ -26,6 +26,11 @@ public final class AllowAll implements Authenticator, Authorizer {
     }
 
     @Override
+    public PublishCheck publishCheck(String clientId, String username) {
+        return PublishCheck.ALLOW_ALL;
+    }
+
+    @Override
     public ReceiveCheck receiveCheck(String clientId, String username) {
         return ReceiveCheck.ALLOW_ALL;
     }

@@ -11,6 +11,12 @@ public interface Authorizer {
 
     boolean maySubscribe(String clientId, String username, String filter);
 
+    /**
+     * The check of every PUBLISH of this client, for the life of one connection: the same decision as
+     * {@link #mayPublish}, with what it can keep per client kept.
+     */
+    PublishCheck publishCheck(String clientId, String username);
+
     /** The check for every message sent to this client, for the life of one connection. */
     ReceiveCheck receiveCheck(String clientId, String username);
 }

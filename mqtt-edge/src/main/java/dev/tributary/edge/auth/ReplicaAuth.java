@@ -207,6 +207,11 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         return new ClientReceiveCheck(this, clientId, username);
     }
 
+    @Override
+    public PublishCheck publishCheck(String clientId, String username) {
+        return new ClientPublishCheck(this, clientId, username);
+    }
+
     long aclGeneration() {
         return aclGeneration.get();
     }
@@ -216,6 +221,19 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         AuthSnapshot snapshot = replica.snapshot();
         AclCheck.Subject subject = subject(snapshot, clientId, username);
         return subject == null ? null : AclCheck.compile(snapshot.acl(), subject, Action.SUBSCRIBE);
+    }
+
+    /** The client's publish rules from the current snapshot, or null when it may publish nothing. */
+    AclCheck.SubjectRules publishRules(String clientId, String username) {
+        AuthSnapshot snapshot = replica.snapshot();
+        AclCheck.Subject subject = subject(snapshot, clientId, username);
+        return subject == null ? null : AclCheck.compile(snapshot.acl(), subject, Action.PUBLISH);
+    }
+
+    /** Counts a denied PUBLISH; false, to return. */
+    boolean deniedPublish() {
+        deniedPublish.increment();
+        return false;
     }
 
     void deniedReceive() {

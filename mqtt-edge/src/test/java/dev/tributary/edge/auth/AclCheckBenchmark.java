@@ -41,7 +41,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * What the ACL costs when authentication is on, with 10,000 rules. Run: {@code ./tributary bench-acl}.
  * <ul>
- * <li>{@code publish}, {@code subscribe}: the check of one PUBLISH and one SUBSCRIBE grant;
+ * <li>{@code publish}, {@code subscribe}: the check of one PUBLISH and one SUBSCRIBE grant against the whole
+ * rule list; {@code publishPerConnection}: a PUBLISH checked as the edge does, against the connection's
+ * compiled rules (topics alternating, so the last-topic memo misses);
  * <li>{@code receive*}: the check of one delivery: {@code receiveUncompiled} scans the whole rule list as a
  * check without per-client state would, {@code receiveUncached} scans the client's compiled rules (a cache
  * miss), {@code receiveCached} is a cache hit (a subscription to {@code #} under a deny rule),
@@ -87,6 +89,7 @@ public class AclCheckBenchmark {
         List<AclRule> list;
         AclCheck.Subject dashboard;
         AclCheck.SubjectRules compiled;
+        PublishCheck publishCheck;
         ReceiveCheck cached;
         ReceiveCheck fastPath;
         Map<String, Integer> everything = Map.of("#", 0);
@@ -103,6 +106,7 @@ public class AclCheckBenchmark {
                     list, Map.of()));
             ReplicaAuth auth = new ReplicaAuth(replica, new ReplicaAuth.Settings(10, 5, 1, "tributary", 30), Runnable::run,
                     System::nanoTime, new SimpleMeterRegistry(), users -> { });
+            publishCheck = auth.publishCheck("v42-dash", "v42");
             cached = auth.receiveCheck("v42-dash", "v42");
             fastPath = auth.receiveCheck("v42-own", "v42");
         }
@@ -115,6 +119,11 @@ public class AclCheckBenchmark {
     @Benchmark
     public boolean publish(Checks s) {
         return AclCheck.mayPublish(s.list, s.dashboard, s.topic());
+    }
+
+    @Benchmark
+    public boolean publishPerConnection(Checks s) {
+        return s.publishCheck.mayPublish(s.topic());
     }
 
     @Benchmark

@@ -233,6 +233,24 @@ class ReplicaAuthTest {
     }
 
     @Test
+    void publishCheck_decidesAsMayPublish_andFollowsTheReplica() {
+        principals(device("v1"));
+        PublishCheck v1 = auth.publishCheck("c", "v1");
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).isTrue();
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).as("the same topic again").isTrue();
+        assertThat(v1.mayPublish("fleet/v2/telemetry")).isFalse();
+
+        replica.set(new AuthSnapshot(replica.snapshot().principals(),
+                List.of(new AclRule(Who.USER, "v1", "fleet/v1/status", Action.PUBLISH, true)), Map.of()));
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).as("its rule is gone").isFalse();
+        assertThat(v1.mayPublish("fleet/v1/status")).isTrue();
+
+        principals(device("v2"));
+        assertThat(v1.mayPublish("fleet/v1/status")).as("v1 deleted").isFalse();
+        assertThat(metrics.counter("tributary.auth.denied", "action", "publish").count()).isEqualTo(3);
+    }
+
+    @Test
     void disablingDeletingOrRevoking_namesTheUsersWhoseConnectionsMustClose() {
         principals(device("v1"), device("v2"), device("v3"), device("v4"));
         principals(device("v1").withDisabled(true), device("v2").withTokensNotBefore(5), device("v4"));

@@ -190,6 +190,20 @@ class AclDeliveryTest {
         assertThat(reader.sent(Publish.class)).isEmpty();
     }
 
+    @Test
+    void whenPublishingIsDeniedWhileConnected_thenTheNextPublishIsNeitherRoutedNorCountedAsAllowed() {
+        RecordingLink reader = new RecordingLink();
+        subscribe(connect(reader, "reader", "reader", true), "a/#", 0);
+        Connection p = connect(new RecordingLink(), "publisher", "publisher", true);
+        p.received(new Publish("a/b", bytes("1"), 0, false, false, 0));
+
+        rules(new AclRule(Who.USER, "publisher", "#", Action.PUBLISH, false), EVERYONE_EVERYTHING);
+        p.received(new Publish("a/b", bytes("2"), 0, false, false, 0));
+        assertThat(reader.sent(Publish.class)).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+                .containsExactly("1");
+        assertThat(registry.counter("tributary.auth.denied", "action", "publish").count()).isEqualTo(1);
+    }
+
     private Connection connect(RecordingLink link, String clientId, String user, boolean clean) {
         Connection connection = broker.open(link);
         connection.received(new Packet.Connect(4, clientId, clean, 60, user, bytes("pw"), null));
