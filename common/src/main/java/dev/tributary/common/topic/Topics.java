@@ -127,6 +127,58 @@ public final class Topics {
         }
     }
 
+    /**
+     * {@code filter} prepared for matching many topics, as {@link #matches} does: the shapes most filters
+     * have ({@code #}, {@code prefix/#}, a topic without wildcards) are matched with one string comparison.
+     */
+    public static Prepared prepare(String filter) {
+        return new Prepared(filter);
+    }
+
+    /** A valid filter prepared by {@link #prepare}; immutable. */
+    public static final class Prepared {
+
+        private static final int EVERYTHING = 0;
+        private static final int EXACT = 1;
+        private static final int SUBTREE = 2;
+        private static final int OTHER = 3;
+
+        private final String filter;
+        private final int shape;
+        /** For SUBTREE: the filter without its final {@code #}, ending in {@code /}. */
+        private final String prefix;
+
+        private Prepared(String filter) {
+            this.filter = filter;
+            String head = filter.endsWith("/#") ? filter.substring(0, filter.length() - 1) : null;
+            if (filter.equals("#")) {
+                shape = EVERYTHING;
+            } else if (!isWildcard(filter)) {
+                shape = EXACT;
+            } else if (head != null && !isWildcard(head)) {
+                shape = SUBTREE;
+            } else {
+                shape = OTHER;
+            }
+            prefix = shape == SUBTREE ? head : null;
+        }
+
+        public String filter() {
+            return filter;
+        }
+
+        public boolean matches(String name) {
+            return switch (shape) {
+                case EVERYTHING -> !name.startsWith("$"); // [MQTT-4.7.2-1]
+                case EXACT -> filter.equals(name);
+                // a/# matches a/… and a itself [MQTT-4.7.1-2]
+                case SUBTREE -> name.startsWith(prefix)
+                        || (name.length() == prefix.length() - 1 && prefix.startsWith(name));
+                default -> Topics.matches(filter, name);
+            };
+        }
+    }
+
     private static int indexOfSlash(String s, int from) {
         int i = s.indexOf('/', from);
         return i < 0 ? s.length() : i;

@@ -167,6 +167,10 @@ class TopicsTest {
                 aWithinB &= !Topics.matches(a, topic) || Topics.matches(b, topic);
             }
             assertThat(Topics.overlaps(a, b)).as("%s overlaps %s", a, b).isEqualTo(some);
+            Topics.Prepared prepared = Topics.prepare(a);
+            for (String topic : universe) {
+                assertThat(prepared.matches(topic)).as("prepared %s matches %s", a, topic).isEqualTo(Topics.matches(a, topic));
+            }
             if (Topics.covers(b, a)) {
                 assertThat(aWithinB).as("%s covers %s", b, a).isTrue();
             }

@@ -28,7 +28,7 @@ final class ClientReceiveCheck implements ReceiveCheck {
 
     private static final Logger LOG = Logger.getLogger(ClientReceiveCheck.class);
     static final int CACHE_SIZE = 32;
-    private static final String[] NONE = new String[0];
+    private static final Topics.Prepared[] NONE = new Topics.Prepared[0];
 
     private final ReplicaAuth auth;
     private final String clientId;
@@ -38,7 +38,7 @@ final class ClientReceiveCheck implements ReceiveCheck {
     /** Null when the client may receive nothing (principal deleted or disabled). */
     private SubjectRules rules;
     private int subscriptionsVersion;
-    private String[] whollyAllowed = NONE;
+    private Topics.Prepared[] whollyAllowed = NONE;
     /** The last topic decided and its decision: a client sent the same topic again costs one comparison. */
     private String lastTopic;
     private boolean lastDecision;
@@ -78,8 +78,8 @@ final class ClientReceiveCheck implements ReceiveCheck {
     }
 
     private boolean whollyAllowedTopic(String topic) {
-        for (String filter : whollyAllowed) {
-            if (Topics.matches(filter, topic)) {
+        for (Topics.Prepared filter : whollyAllowed) {
+            if (filter.matches(topic)) {
                 return true;
             }
         }
@@ -91,17 +91,17 @@ final class ClientReceiveCheck implements ReceiveCheck {
         return false;
     }
 
-    private String[] wholly(Map<String, Integer> subscriptions) {
+    private Topics.Prepared[] wholly(Map<String, Integer> subscriptions) {
         if (rules == null || subscriptions.isEmpty()) {
             return NONE;
         }
-        List<String> wholly = null;
+        List<Topics.Prepared> wholly = null;
         for (String filter : subscriptions.keySet()) {
             if (rules.allowsAllOf(filter)) {
                 if (wholly == null) {
                     wholly = new ArrayList<>(subscriptions.size());
                 }
-                wholly.add(filter);
+                wholly.add(Topics.prepare(filter));
             }
         }
         return wholly == null ? NONE : wholly.toArray(NONE);
