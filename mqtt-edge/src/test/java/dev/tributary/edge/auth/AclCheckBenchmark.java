@@ -46,10 +46,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * compiled rules (topics alternating, so the last-topic memo misses);
  * <li>{@code receive*}: the check of one delivery: {@code receiveUncompiled} scans the whole rule list as a
  * check without per-client state would, {@code receiveUncached} scans the client's compiled rules (a cache
- * miss), {@code receiveCached} is a cache hit (a subscription to {@code #} under a deny rule),
- * {@code receiveFastPath} a subscription that is wholly allowed; {@code compile} is what each connected
- * client pays once after an ACL change;
- * <li>{@code fanOut}: one message routed to 1,000 subscribers of {@code #} through the real broker (in-memory
+ * miss), {@code receiveCached} goes to the cache (a subscription to {@code #} under a deny rule, 16 topics in
+ * turn), {@code receiveRecent} is one of the four topics last decided, {@code receiveFastPath} a subscription
+ * that is wholly allowed (16 topics in turn); {@code compile} is what each connected client pays once after an
+ * ACL change;
+ * <li>{@code fanOut}: one message (16 topics in turn) routed to 1,000 subscribers of {@code #} through the real broker (in-memory
  * ports, links that discard what is sent), with {@code acl=allow-all} (every subscription wholly allowed)
  * and {@code acl=deny-secret} (a deny rule on {@code secret/#}: every delivery is checked, from the cache).
  * </ul>
@@ -62,6 +63,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public class AclCheckBenchmark {
 
     private static final String[] TOPICS = { "fleet/v42/telemetry", "fleet/v42/status", "fleet/v43/telemetry", "dash/load" };
+    /**
+     * Sixteen topics in turn: more than the four a receive check remembers in its own fields, so deliveries
+     * go to its 32-entry cache (where two pairs of them collide and miss).
+     */
+    private static final String[] FLEET = new String[16];
+    /** Sixteen topics under one device's own subtree. */
+    private static final String[] OWN = new String[16];
+
+    static {
+        for (int i = 0; i < FLEET.length; i++) {
+            FLEET[i] = "fleet/v" + (40 + i) + "/telemetry";
+            OWN[i] = "fleet/v42/sensor-" + i;
+        }
+    }
 
     /** The rules of {@code ./tributary up} behind 10,000 others, and a deny rule on secret/#. */
     static List<AclRule> rules(String kind, boolean denySecret) {
@@ -143,12 +158,17 @@ public class AclCheckBenchmark {
 
     @Benchmark
     public boolean receiveCached(Checks s) {
-        return s.cached.mayReceive(s.topic(), s.everything, 1);
+        return s.cached.mayReceive(FLEET[s.next++ & 15], s.everything, 1);
+    }
+
+    @Benchmark
+    public boolean receiveRecent(Checks s) {
+        return s.cached.mayReceive(TOPICS[s.next++ & 3], s.everything, 1);
     }
 
     @Benchmark
     public boolean receiveFastPath(Checks s) {
-        return s.fastPath.mayReceive(TOPICS[s.next++ & 1], s.ownTree, 1);
+        return s.fastPath.mayReceive(OWN[s.next++ & 15], s.ownTree, 1);
     }
 
     @Benchmark
@@ -236,9 +256,9 @@ public class AclCheckBenchmark {
                 c.received(new Packet.Connect(4, "dash-" + i, true, 0, "dash-" + i, new byte[] { 1 }, null));
                 c.received(new Packet.Subscribe(1, List.of(new Packet.Subscription("#", 0))));
             }
-            messages = new Message[TOPICS.length];
-            for (int i = 0; i < TOPICS.length; i++) {
-                messages[i] = new Message(TOPICS[i], "{\"speed\":42}".getBytes(StandardCharsets.UTF_8), 0, false,
+            messages = new Message[FLEET.length];
+            for (int i = 0; i < FLEET.length; i++) {
+                messages[i] = new Message(FLEET[i], "{\"speed\":42}".getBytes(StandardCharsets.UTF_8), 0, false,
                         "v42", "v42", 0);
             }
         }
@@ -247,6 +267,6 @@ public class AclCheckBenchmark {
     /** One message to every subscriber: divide by {@code subscribers} for the cost of one delivery. */
     @Benchmark
     public void fanOut(FanOut s) {
-        s.broker.publishInternal(s.messages[s.next++ & 3]);
+        s.broker.publishInternal(s.messages[s.next++ & 15]);
     }
 }
