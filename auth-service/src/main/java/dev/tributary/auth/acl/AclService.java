@@ -46,8 +46,9 @@ public final class AclService {
         if (rule == null || rule.who() == null || rule.action() == null) {
             return "who, topicFilter and action are required";
         }
-        if (rule.who() == Who.ANY ? rule.name() != null : rule.name() == null || rule.name().isBlank()) {
-            return rule.who() == Who.ANY ? "a rule for ANY names nobody" : "a " + rule.who() + " rule needs a name";
+        boolean namesNobody = rule.who() == Who.ANY || rule.who() == Who.ANONYMOUS;
+        if (namesNobody ? rule.name() != null : rule.name() == null || rule.name().isBlank()) {
+            return namesNobody ? "a rule for " + rule.who() + " names nobody" : "a " + rule.who() + " rule needs a name";
         }
         return AclCheck.ruleProblem(rule.topicFilter());
     }

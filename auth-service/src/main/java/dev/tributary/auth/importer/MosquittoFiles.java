@@ -3,6 +3,7 @@ package dev.tributary.auth.importer;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.tributary.common.auth.AclCheck;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Who;
@@ -10,7 +11,8 @@ import dev.tributary.common.auth.AuthRecords.Who;
 /**
  * Reads Mosquitto's files as they are: a {@code passwd} file made by {@code mosquitto_passwd}
  * ({@code user:hash} lines) and an {@code acl_file} ({@code user}, {@code topic}, {@code pattern} lines
- * with {@code %u} and {@code %c}). Pure parsing: what is stored is up to the caller.
+ * with {@code %u} and {@code %c}), keeping what Mosquitto's ACL check means. Pure parsing: what is stored
+ * is up to the caller.
  */
 public final class MosquittoFiles {
 
@@ -42,15 +44,22 @@ public final class MosquittoFiles {
     }
 
     /**
-     * Mosquitto grants access when any rule for the client allows it and no {@code deny} rule matches; in
-     * Tributary the first matching rule decides. So deny rules come first, then the allowing ones, each in
-     * file order. {@code topic} lines before the first {@code user} line apply to anonymous clients in
-     * Mosquitto; Tributary has no anonymous-only rule, so they are reported as skipped rather than widened
-     * to everyone.
+     * Mosquitto (2.x, the default ACL check) decides a client's access from its own block first, then from the
+     * patterns: the block of its user name (the lines after {@code user <name>}), or for a client without a
+     * user name the lines before the first {@code user} line; within the block and within the patterns every
+     * {@code deny} line is looked at before the others. In Tributary the first matching rule decides, so the
+     * import keeps that order: every block's deny lines, every block's other lines, the pattern deny lines,
+     * the other pattern lines, each in file order. Blocks never meet (a client has one user name or none), so
+     * putting them side by side changes nothing. Lines before the first {@code user} line become ANONYMOUS
+     * rules, {@code pattern} lines ANY rules with {@code %u} and {@code %c} as {@code ${username}} and
+     * {@code ${clientid}}. {@code read} is Tributary's SUBSCRIBE (the right to receive), {@code write} its
+     * PUBLISH; {@code deny} denies both. Lines Tributary cannot take over are reported, not guessed at.
      */
     public static AclImport aclFile(String text) {
-        List<AclRule> denies = new ArrayList<>();
-        List<AclRule> allows = new ArrayList<>();
+        List<AclRule> blockDenies = new ArrayList<>();
+        List<AclRule> blockAllows = new ArrayList<>();
+        List<AclRule> patternDenies = new ArrayList<>();
+        List<AclRule> patternAllows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         String user = null;
         String[] lines = text.split("\r?\n");
@@ -62,7 +71,13 @@ public final class MosquittoFiles {
             String[] words = line.split("\\s+", 2);
             String rest = words.length > 1 ? words[1].strip() : "";
             switch (words[0]) {
-                case "user" -> user = rest;
+                case "user" -> {
+                    if (rest.isEmpty()) {
+                        skipped.add("line " + (i + 1) + ": user without a name: " + line);
+                    } else {
+                        user = rest;
+                    }
+                }
                 case "topic", "pattern" -> {
                     String[] access = accessAndTopic(rest);
                     if (access == null) {
@@ -70,21 +85,29 @@ public final class MosquittoFiles {
                         continue;
                     }
                     boolean pattern = words[0].equals("pattern");
-                    if (!pattern && user == null) {
-                        skipped.add("line " + (i + 1) + ": applies to anonymous clients only in Mosquitto: " + line);
+                    String filter = pattern ? access[1].replace("%u", AclCheck.USERNAME).replace("%c", AclCheck.CLIENT_ID)
+                            : access[1];
+                    String problem = AclCheck.ruleProblem(filter);
+                    if (problem != null) {
+                        skipped.add("line " + (i + 1) + ": " + problem + ": " + line);
                         continue;
                     }
-                    String filter = pattern ? access[1].replace("%u", "${username}").replace("%c", "${clientid}") : access[1];
                     boolean deny = access[0].equals("deny");
-                    AclRule rule = new AclRule(pattern ? Who.ANY : Who.USER, pattern ? null : user, filter,
-                            action(access[0]), !deny);
-                    (deny ? denies : allows).add(rule);
+                    Who who = pattern ? Who.ANY : user == null ? Who.ANONYMOUS : Who.USER;
+                    AclRule rule = new AclRule(who, who == Who.USER ? user : null, filter, action(access[0]), !deny);
+                    if (pattern) {
+                        (deny ? patternDenies : patternAllows).add(rule);
+                    } else {
+                        (deny ? blockDenies : blockAllows).add(rule);
+                    }
                 }
                 default -> skipped.add("line " + (i + 1) + ": not an acl_file line: " + line);
             }
         }
-        List<AclRule> rules = new ArrayList<>(denies);
-        rules.addAll(allows);
+        List<AclRule> rules = new ArrayList<>(blockDenies);
+        rules.addAll(blockAllows);
+        rules.addAll(patternDenies);
+        rules.addAll(patternAllows);
         return new AclImport(rules, skipped);
     }
 

@@ -61,7 +61,11 @@ public final class AuthRecords {
         }
     }
 
-    public enum Who { USER, GROUP, ANY }
+    /**
+     * Whom a rule is for: one user, the members of a group, every client, or the clients connected without a
+     * user name (Mosquitto's acl_file lines before the first {@code user} line).
+     */
+    public enum Who { USER, GROUP, ANY, ANONYMOUS }
 
     public enum Action {
         PUBLISH, SUBSCRIBE, BOTH;
@@ -72,7 +76,8 @@ public final class AuthRecords {
     }
 
     /**
-     * One ordered ACL rule. {@code name} is the user or group name ({@code null} for ANY).
+     * One ordered ACL rule. {@code name} is the user or group name ({@code null} for ANY and ANONYMOUS).
+     * {@code action} SUBSCRIBE is the right to receive: to subscribe, and to be sent each message.
      * {@code topicFilter} may hold {@code ${username}} and {@code ${clientid}} as whole levels.
      */
     public record AclRule(Who who, String name, String topicFilter, Action action, boolean allow) {

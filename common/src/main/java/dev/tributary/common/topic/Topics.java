@@ -127,9 +127,73 @@ public final class Topics {
         }
     }
 
+    /**
+     * {@code filter} prepared for matching many topics, as {@link #matches} does: the shapes most filters
+     * have ({@code #}, {@code prefix/#}, a topic without wildcards) are matched with one string comparison.
+     */
+    public static Prepared prepare(String filter) {
+        return new Prepared(filter);
+    }
+
+    /** A valid filter prepared by {@link #prepare}; immutable. */
+    public static final class Prepared {
+
+        private static final int EVERYTHING = 0;
+        private static final int EXACT = 1;
+        private static final int SUBTREE = 2;
+        private static final int OTHER = 3;
+
+        private final String filter;
+        private final int shape;
+        /** For SUBTREE: the filter without its final {@code #}, ending in {@code /}. */
+        private final String prefix;
+
+        private Prepared(String filter) {
+            this.filter = filter;
+            String head = filter.endsWith("/#") ? filter.substring(0, filter.length() - 1) : null;
+            if (filter.equals("#")) {
+                shape = EVERYTHING;
+            } else if (!isWildcard(filter)) {
+                shape = EXACT;
+            } else if (head != null && !isWildcard(head)) {
+                shape = SUBTREE;
+            } else {
+                shape = OTHER;
+            }
+            prefix = shape == SUBTREE ? head : null;
+        }
+
+        public String filter() {
+            return filter;
+        }
+
+        public boolean matches(String name) {
+            return switch (shape) {
+                case EVERYTHING -> !name.startsWith("$"); // [MQTT-4.7.2-1]
+                case EXACT -> filter.equals(name);
+                // a/# matches a/… and a itself [MQTT-4.7.1-2]
+                case SUBTREE -> name.startsWith(prefix)
+                        || (name.length() == prefix.length() - 1 && prefix.startsWith(name));
+                default -> Topics.matches(filter, name);
+            };
+        }
+    }
+
     private static int indexOfSlash(String s, int from) {
         int i = s.indexOf('/', from);
         return i < 0 ? s.length() : i;
+    }
+
+    /**
+     * Whether the first levels of two filters are different literals, found without splitting: then no
+     * topic matches both. The cheap first test before the level-by-level ones below.
+     */
+    private static boolean firstLevelsDiffer(String a, String b) {
+        int endA = indexOfSlash(a, 0);
+        int endB = indexOfSlash(b, 0);
+        boolean wildA = endA == 1 && (a.charAt(0) == '+' || a.charAt(0) == '#');
+        boolean wildB = endB == 1 && (b.charAt(0) == '+' || b.charAt(0) == '#');
+        return !wildA && !wildB && (endA != endB || !a.regionMatches(0, b, 0, endA));
     }
 
     /**
@@ -140,6 +204,9 @@ public final class Topics {
     public static boolean covers(String wider, String filter) {
         if (filter.startsWith("$") && (wider.startsWith("+") || wider.startsWith("#"))) {
             return false; // [MQTT-4.7.2-1] wildcards at the start never reach $ topics
+        }
+        if (firstLevelsDiffer(wider, filter)) {
+            return false;
         }
         String[] w = levels(wider);
         String[] f = levels(filter);
@@ -163,6 +230,9 @@ public final class Topics {
                 || (b.startsWith("$") && (a.startsWith("+") || a.startsWith("#")))) {
             return false;
         }
+        if (firstLevelsDiffer(a, b)) {
+            return false;
+        }
         String[] x = levels(a);
         String[] y = levels(b);
         for (int i = 0; i < Math.min(x.length, y.length); i++) {
@@ -177,6 +247,72 @@ public final class Topics {
         String[] longer = x.length > y.length ? x : y;
         int shorter = Math.min(x.length, y.length);
         return x.length == y.length || (longer.length == shorter + 1 && longer[shorter].equals("#"));
+    }
+
+    /**
+     * The filter matching exactly the topics that both filters match, or null when no topic is matched by both.
+     * Two filters always meet in one filter: level by level a literal meets {@code +} as itself and another
+     * literal only if equal, and from the first {@code #} on the other filter goes on unchanged (so
+     * {@code a/#} and {@code a} meet in {@code a} [MQTT-4.7.1-2]). A {@code $} topic is in the meet only
+     * if neither filter starts with a wildcard [MQTT-4.7.2-1].
+     */
+    public static String intersection(String a, String b) {
+        if (firstLevelsDiffer(a, b)) {
+            return null;
+        }
+        String[] x = levels(a);
+        String[] y = levels(b);
+        int hashX = x[x.length - 1].equals("#") ? x.length - 1 : -1;
+        int hashY = y[y.length - 1].equals("#") ? y.length - 1 : -1;
+        int paired;
+        String[] tail;
+        int tailFrom;
+        if (hashX < 0 && hashY < 0) {
+            if (x.length != y.length) {
+                return null;
+            }
+            paired = x.length;
+            tail = y;
+            tailFrom = y.length;
+        } else if (hashY < 0 || (hashX >= 0 && hashX <= hashY)) {
+            if (y.length < hashX) {
+                return null;
+            }
+            paired = hashX;
+            tail = y;
+            tailFrom = hashX;
+        } else {
+            if (x.length < hashY) {
+                return null;
+            }
+            paired = hashY;
+            tail = x;
+            tailFrom = hashY;
+        }
+        StringBuilder meet = new StringBuilder(Math.max(a.length(), b.length()));
+        for (int i = 0; i < paired; i++) {
+            String level;
+            if (x[i].equals("+")) {
+                level = y[i];
+            } else if (y[i].equals("+") || x[i].equals(y[i])) {
+                level = x[i];
+            } else {
+                return null;
+            }
+            if (i > 0) {
+                meet.append('/');
+            }
+            meet.append(level);
+        }
+        for (int i = tailFrom; i < tail.length; i++) {
+            if (i > 0) {
+                meet.append('/');
+            }
+            meet.append(tail[i]);
+        }
+        String result = meet.toString();
+        boolean wildcardFirst = a.startsWith("+") || a.startsWith("#") || b.startsWith("+") || b.startsWith("#");
+        return wildcardFirst && result.startsWith("$") ? null : result;
     }
 
     /** Splits on {@code /}, keeping empty levels ({@code "/a/"} has three levels). */

@@ -125,6 +125,58 @@ class TopicsTest {
         assertThat(Topics.overlaps(b, a)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} meets {1} in {2}")
+    @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+            #            | secret/#     | secret/#
+            #            | +/+          | +/+
+            +/+          | secret/#     | secret/+
+            secret/#     | secret       | secret
+            secret/#     | +            | secret
+            a/+/#        | a/b          | a/b
+            a/#          | +/b/#        | a/b/#
+            a/+          | +/b          | a/b
+            a/b          | a/c          | null
+            a/b/#        | a            | null
+            a/+          | a/b/c        | null
+            #            | $SYS/#       | null
+            +/broker     | $SYS/+       | null
+            $SYS/#       | $SYS/+/x     | $SYS/+/x
+            #            | #            | #
+            """)
+    void intersection_isTheFilterOfTheTopicsBothMatch(String a, String b, String expected) {
+        assertThat(Topics.intersection(a, b)).isEqualTo(expected);
+        assertThat(Topics.intersection(b, a)).isEqualTo(expected);
+    }
+
+    /** Brute force over a small universe: intersection, covers and overlaps agree with matches. */
+    @Test
+    void intersectionCoversAndOverlaps_agreeWithMatchesOnEveryTopic() {
+        java.util.Random random = new java.util.Random(7);
+        java.util.List<String> universe = TopicUniverse.topics();
+        for (int round = 0; round < 5_000; round++) {
+            String a = TopicUniverse.randomFilter(random);
+            String b = TopicUniverse.randomFilter(random);
+            String meet = Topics.intersection(a, b);
+            boolean some = false;
+            boolean aWithinB = true;
+            for (String topic : universe) {
+                boolean both = Topics.matches(a, topic) && Topics.matches(b, topic);
+                assertThat(meet != null && Topics.matches(meet, topic)).as("%s meets %s in %s, topic %s", a, b, meet, topic)
+                        .isEqualTo(both);
+                some |= both;
+                aWithinB &= !Topics.matches(a, topic) || Topics.matches(b, topic);
+            }
+            assertThat(Topics.overlaps(a, b)).as("%s overlaps %s", a, b).isEqualTo(some);
+            Topics.Prepared prepared = Topics.prepare(a);
+            for (String topic : universe) {
+                assertThat(prepared.matches(topic)).as("prepared %s matches %s", a, topic).isEqualTo(Topics.matches(a, topic));
+            }
+            if (Topics.covers(b, a)) {
+                assertThat(aWithinB).as("%s covers %s", b, a).isTrue();
+            }
+        }
+    }
+
     @Test
     void levelPicksOneLevelAsLevelsWouldIncludingEmptyOnes() {
         for (String topic : new String[] { "fleet/v7/telemetry", "/a//b/", "single", "a/" }) {

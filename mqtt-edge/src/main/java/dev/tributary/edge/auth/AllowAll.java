@@ -24,4 +24,14 @@ public final class AllowAll implements Authenticator, Authorizer {
     public boolean maySubscribe(String clientId, String username, String filter) {
         return true;
     }
+
+    @Override
+    public PublishCheck publishCheck(String clientId, String username) {
+        return PublishCheck.ALLOW_ALL;
+    }
+
+    @Override
+    public ReceiveCheck receiveCheck(String clientId, String username) {
+        return ReceiveCheck.ALLOW_ALL;
+    }
 }

@@ -2,10 +2,12 @@ package dev.tributary.edge.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -14,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AclCheck;
 import dev.tributary.common.auth.LoginThrottle;
+import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
@@ -43,6 +46,13 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
     // looked up once: a device spamming a denied topic must not cost a registry lookup per PUBLISH
     private final Counter deniedPublish;
     private final Counter deniedSubscribe;
+    private final Counter deniedReceive;
+    /**
+     * Moves when a change of the replica can change what a connected client may receive: the rules, or a
+     * principal's groups, disabled flag or existence (a principal added changes nothing for those connected).
+     * Each {@link ClientReceiveCheck} compares it at every delivery.
+     */
+    private final AtomicLong aclGeneration = new AtomicLong();
 
     /**
      * @param hashing  where slow password hashes are verified (a bounded pool; a full pool answers 3)
@@ -58,7 +68,12 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         this.metrics = metrics;
         this.deniedPublish = metrics.counter("tributary.auth.denied", "action", "publish");
         this.deniedSubscribe = metrics.counter("tributary.auth.denied", "action", "subscribe");
+        this.deniedReceive = metrics.counter("tributary.auth.denied", "action", "receive");
         replica.onChange((before, after) -> {
+            if (changesWhatClientsReceive(before, after)) {
+                long generation = aclGeneration.incrementAndGet();
+                LOG.debugf("ACL generation %d: receive decisions of connected clients are made again", generation);
+            }
             Set<String> revoked = revoked(before, after);
             if (!revoked.isEmpty()) {
                 LOG.infof("credentials of %s revoked, disabled or deleted: closing their connections", revoked);
@@ -66,6 +81,19 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
             }
         });
         metrics.gauge("tributary.auth.credential.cache.size", cache, CredentialCache::size);
+    }
+
+    private static boolean changesWhatClientsReceive(AuthSnapshot before, AuthSnapshot after) {
+        if (!before.acl().equals(after.acl())) {
+            return true;
+        }
+        for (Map.Entry<String, Principal> entry : before.principals().entrySet()) {
+            Principal now = after.principals().get(entry.getKey());
+            if (now == null || now.disabled() != entry.getValue().disabled() || !now.groups().equals(entry.getValue().groups())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Users whose existing logins must end: deleted, newly disabled, or with tokens revoked / password rotated. */
@@ -174,17 +202,61 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         return decide(clientId, username, filter, false);
     }
 
+    @Override
+    public ReceiveCheck receiveCheck(String clientId, String username) {
+        return new ClientReceiveCheck(this, clientId, username);
+    }
+
+    @Override
+    public PublishCheck publishCheck(String clientId, String username) {
+        return new ClientPublishCheck(this, clientId, username);
+    }
+
+    long aclGeneration() {
+        return aclGeneration.get();
+    }
+
+    /** The client's receive rules from the current snapshot, or null when it may receive nothing. */
+    AclCheck.SubjectRules receiveRules(String clientId, String username) {
+        AuthSnapshot snapshot = replica.snapshot();
+        AclCheck.Subject subject = subject(snapshot, clientId, username);
+        return subject == null ? null : AclCheck.compile(snapshot.acl(), subject, Action.SUBSCRIBE);
+    }
+
+    /** The client's publish rules from the current snapshot, or null when it may publish nothing. */
+    AclCheck.SubjectRules publishRules(String clientId, String username) {
+        AuthSnapshot snapshot = replica.snapshot();
+        AclCheck.Subject subject = subject(snapshot, clientId, username);
+        return subject == null ? null : AclCheck.compile(snapshot.acl(), subject, Action.PUBLISH);
+    }
+
+    /** Counts a denied PUBLISH; false, to return. */
+    boolean deniedPublish() {
+        deniedPublish.increment();
+        return false;
+    }
+
+    void deniedReceive() {
+        deniedReceive.increment();
+    }
+
+    /** Who the client is under {@code snapshot}, or null for a user that is unknown or disabled. */
+    private static AclCheck.Subject subject(AuthSnapshot snapshot, String clientId, String username) {
+        if (username == null) {
+            return new AclCheck.Subject(null, clientId, null);
+        }
+        Principal principal = snapshot.principals().get(username);
+        if (principal == null || principal.disabled()) {
+            return null;
+        }
+        return new AclCheck.Subject(username, clientId, principal.groups());
+    }
+
     private boolean decide(String clientId, String username, String topicOrFilter, boolean publish) {
         AuthSnapshot snapshot = replica.snapshot();
-        AclCheck.Subject subject;
-        if (username == null) {
-            subject = new AclCheck.Subject(null, clientId, null);
-        } else {
-            Principal principal = snapshot.principals().get(username);
-            if (principal == null || principal.disabled()) {
-                return denied(publish);
-            }
-            subject = new AclCheck.Subject(username, clientId, principal.groups());
+        AclCheck.Subject subject = subject(snapshot, clientId, username);
+        if (subject == null) {
+            return denied(publish);
         }
         boolean allowed = publish ? AclCheck.mayPublish(snapshot.acl(), subject, topicOrFilter)
                 : AclCheck.maySubscribe(snapshot.acl(), subject, topicOrFilter);

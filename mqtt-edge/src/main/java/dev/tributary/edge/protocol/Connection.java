@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.topic.Topics;
 import dev.tributary.edge.auth.Authenticator;
+import dev.tributary.edge.auth.PublishCheck;
 import dev.tributary.edge.protocol.Packet.ConnAck;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
 import dev.tributary.edge.session.Session;
@@ -70,6 +71,7 @@ public final class Connection {
     private String username;
     private Packet.Will will;
     private Session session;
+    private PublishCheck publishCheck;
 
     Connection(Broker broker, ClientLink link) {
         this.broker = broker;
@@ -203,6 +205,7 @@ public final class Connection {
             attached.takenOver().close();
         }
         session = attached.session();
+        publishCheck = broker.authorizer().publishCheck(clientId, username);
         will = connect.will();
         state = State.CONNECTED;
         broker.metrics().connectAccepted();
@@ -210,7 +213,7 @@ public final class Connection {
         link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent()));
         // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
         idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
-        session.attach(link);
+        session.attach(link, broker.authorizer().receiveCheck(clientId, username));
         while (held != null && state == State.CONNECTED && !held.isEmpty()) {
             connected(held.poll());
         }
@@ -239,7 +242,7 @@ public final class Connection {
         Message message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain(),
                 clientId, username, System.currentTimeMillis());
         // A denied PUBLISH is acknowledged and dropped: MQTT 3.1.1 has no negative acknowledgement.
-        boolean allowed = broker.authorizer().mayPublish(clientId, username, publish.topic());
+        boolean allowed = publishCheck.mayPublish(publish.topic());
         switch (publish.qos()) {
             case 0 -> {
                 if (allowed) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.tributary.edge.auth.ReceiveCheck;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.ClientLink;
 import dev.tributary.edge.protocol.Message;
@@ -18,6 +19,10 @@ import dev.tributary.edge.protocol.Packet;
  * it is offline, for a persistent session), and the QoS 2 packet ids it sent us that await
  * PUBREL. Deliveries come from publishers' threads, acknowledgements from the client's own, so
  * every method that touches delivery state holds the session's lock.
+ *
+ * <p>Every message is sent only if the connection's {@link ReceiveCheck} allows its topic at that
+ * moment: when it is routed, and again when it leaves the queue or is resent after a reconnect, so a
+ * right taken away while a message waited stops it.
  */
 public final class Session {
 
@@ -43,6 +48,10 @@ public final class Session {
     // default-sized collection shows in the memory per connection.
     /** Changed under the registry's lock; read by the store outside it, hence concurrent. */
     private volatile Map<String, Integer> subscriptions;
+    /** Moves after each subscription added: what the receive check derived from the subscriptions is then stale. */
+    private volatile int subscriptionsVersion;
+    /** The current or last connection's; null until the first one is attached (messages wait in the queue). */
+    private ReceiveCheck receiveCheck;
     private LinkedHashMap<Integer, InFlight> inflight;
     private ArrayDeque<Delivery> queue;
     /** QoS 2 ids received and acknowledged (or being), until PUBREL: a resent PUBLISH is not routed twice. */
@@ -77,6 +86,7 @@ public final class Session {
             subscriptions = new ConcurrentHashMap<>(2);
         }
         subscriptions.put(filter, qos);
+        subscriptionsVersion++; // only under the registry's lock
     }
 
     void removeSubscription(String filter) {
@@ -99,19 +109,24 @@ public final class Session {
 
     /**
      * Binds the session to a new connection and resends what the previous one left unacknowledged,
-     * PUBLISH with DUP set and PUBREL as they were [MQTT-4.4.0-1], then what was queued.
+     * PUBLISH with DUP set and PUBREL as they were [MQTT-4.4.0-1], then what was queued. A PUBLISH whose
+     * topic the connection may no longer receive is dropped instead of resent.
      */
-    public synchronized void attach(ClientLink newLink) {
+    public synchronized void attach(ClientLink newLink, ReceiveCheck check) {
         link = newLink;
+        receiveCheck = check;
         if (inflight == null) {
             return; // nothing was ever sent or queued
         }
-        for (Map.Entry<Integer, InFlight> entry : inflight.entrySet()) {
+        for (var entries = inflight.entrySet().iterator(); entries.hasNext();) {
+            Map.Entry<Integer, InFlight> entry = entries.next();
             InFlight f = entry.getValue();
             if (f.released) {
                 link.send(new Packet.PubRel(entry.getKey()));
-            } else {
+            } else if (mayReceive(f.delivery.message())) {
                 send(entry.getKey(), f.delivery, true);
+            } else {
+                entries.remove();
             }
         }
         drain();
@@ -126,8 +141,14 @@ public final class Session {
         return false;
     }
 
-    /** Delivers a routed message at the lower of its QoS and the subscription's [MQTT-3.8.4-6]. */
+    /**
+     * Delivers a routed message at the lower of its QoS and the subscription's [MQTT-3.8.4-6], if the
+     * client may receive its topic.
+     */
     public synchronized void deliver(Message message, int grantedQos) {
+        if (!mayReceive(message)) {
+            return;
+        }
         int qos = Math.min(message.qos(), grantedQos);
         if (qos == 0) {
             if (link == null) {
@@ -212,9 +233,17 @@ public final class Session {
         return queue == null ? 0 : queue.size();
     }
 
+    /** Whether the client may be sent {@code message} now; before the first connection, decided when it is sent. */
+    private boolean mayReceive(Message message) {
+        return receiveCheck == null || receiveCheck.mayReceive(message.topic(), subscriptions(), subscriptionsVersion);
+    }
+
     private void drain() {
         while (link != null && !queue.isEmpty() && inflight.size() < maxInflight) {
             Delivery delivery = queue.poll();
+            if (!mayReceive(delivery.message())) {
+                continue;
+            }
             int id = nextPacketId();
             inflight.put(id, new InFlight(delivery));
             send(id, delivery, false);

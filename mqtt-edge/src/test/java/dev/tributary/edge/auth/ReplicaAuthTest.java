@@ -171,9 +171,82 @@ class ReplicaAuthTest {
         assertThat(auth.mayPublish("c", "v1", "fleet/v1/telemetry")).isTrue();
         assertThat(auth.mayPublish("c", "v1", "fleet/v2/telemetry")).isFalse();
         assertThat(auth.maySubscribe("c", "olga", "#")).isTrue();
-        assertThat(auth.maySubscribe("c", "v1", "#")).isFalse();
+        assertThat(auth.maySubscribe("c", "v1", "#")).as("fleet/v1/... could be received").isTrue();
+        assertThat(auth.maySubscribe("c", "v1", "other/#")).isFalse();
         assertThat(auth.mayPublish("c", "v9", "fleet/v9/telemetry")).isFalse();
         assertThat(auth.mayPublish("c", "ghost", "fleet/ghost/telemetry")).isFalse();
+        assertThat(metrics.counter("tributary.auth.denied", "action", "publish").count()).isEqualTo(3);
+        assertThat(metrics.counter("tributary.auth.denied", "action", "subscribe").count()).isEqualTo(1);
+    }
+
+    @Test
+    void receiveCheck_aWhollyAllowedSubscriptionNeedsNoPerTopicDecision_othersAreCachedWithinABound() {
+        principals(device("v1"), new Principal("olga", Kind.USER, HASH, List.of("ops"), false, 0));
+        ClientReceiveCheck own = (ClientReceiveCheck) auth.receiveCheck("c1", "v1");
+        Map<String, Integer> ownTree = Map.of("fleet/v1/#", 1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(own.mayReceive("fleet/v1/t" + i, ownTree, 1)).isTrue();
+        }
+        assertThat(own.cachedEntries()).as("the fast path decided every one").isZero();
+
+        ClientReceiveCheck everything = (ClientReceiveCheck) auth.receiveCheck("c2", "v1");
+        Map<String, Integer> all = Map.of("#", 0);
+        assertThat(everything.mayReceive("fleet/v1/status", all, 1)).isTrue();
+        assertThat(everything.mayReceive("fleet/v2/status", all, 1)).isFalse();
+        for (int i = 0; i < 1_000; i++) {
+            everything.mayReceive("fleet/v" + i + "/status", all, 1);
+        }
+        assertThat(everything.cachedEntries()).isPositive().isLessThanOrEqualTo(ClientReceiveCheck.CACHE_SIZE);
+        assertThat(metrics.counter("tributary.auth.denied", "action", "receive").count()).isEqualTo(1_000);
+    }
+
+    @Test
+    void receiveCheck_aNewSubscriptionJoinsTheFastPathOnlyWhenItIsWhollyAllowed() {
+        principals(new Principal("olga", Kind.USER, HASH, List.of("ops"), false, 0));
+        ClientReceiveCheck check = (ClientReceiveCheck) auth.receiveCheck("c", "olga");
+        Map<String, Integer> subscriptions = new java.util.HashMap<>(Map.of("fleet/olga/#", 1));
+        assertThat(check.mayReceive("fleet/olga/x", subscriptions, 1)).isTrue();
+        subscriptions.put("#", 0);
+        assertThat(check.mayReceive("other/topic", subscriptions, 2)).as("ops read everything").isTrue();
+        assertThat(check.cachedEntries()).isZero();
+    }
+
+    @Test
+    void receiveCheck_followsTheReplica_aRuleOrGroupChangeDecidesAgain_aNewPrincipalDoesNot() {
+        principals(device("v1"), new Principal("olga", Kind.USER, HASH, List.of("ops"), false, 0));
+        ReceiveCheck olga = auth.receiveCheck("c", "olga");
+        Map<String, Integer> all = Map.of("#", 0);
+        assertThat(olga.mayReceive("fleet/v1/telemetry", all, 1)).isTrue();
+        long generation = auth.aclGeneration();
+
+        principals(device("v1"), new Principal("olga", Kind.USER, HASH, List.of("ops"), false, 0), device("v2"));
+        assertThat(auth.aclGeneration()).as("a principal added changes nobody's rights").isEqualTo(generation);
+
+        principals(device("v1"), new Principal("olga", Kind.USER, HASH, List.of(), false, 0), device("v2"));
+        assertThat(auth.aclGeneration()).isGreaterThan(generation);
+        assertThat(olga.mayReceive("fleet/v1/telemetry", all, 1)).as("no longer in ops").isFalse();
+
+        replica.set(new AuthSnapshot(replica.snapshot().principals(),
+                List.of(new AclRule(Who.USER, "olga", "fleet/+/telemetry", Action.SUBSCRIBE, true)), Map.of()));
+        assertThat(olga.mayReceive("fleet/v1/telemetry", all, 1)).as("a rule for her alone").isTrue();
+        assertThat(olga.mayReceive("fleet/v1/status", all, 1)).isFalse();
+    }
+
+    @Test
+    void publishCheck_decidesAsMayPublish_andFollowsTheReplica() {
+        principals(device("v1"));
+        PublishCheck v1 = auth.publishCheck("c", "v1");
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).isTrue();
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).as("the same topic again").isTrue();
+        assertThat(v1.mayPublish("fleet/v2/telemetry")).isFalse();
+
+        replica.set(new AuthSnapshot(replica.snapshot().principals(),
+                List.of(new AclRule(Who.USER, "v1", "fleet/v1/status", Action.PUBLISH, true)), Map.of()));
+        assertThat(v1.mayPublish("fleet/v1/telemetry")).as("its rule is gone").isFalse();
+        assertThat(v1.mayPublish("fleet/v1/status")).isTrue();
+
+        principals(device("v2"));
+        assertThat(v1.mayPublish("fleet/v1/status")).as("v1 deleted").isFalse();
         assertThat(metrics.counter("tributary.auth.denied", "action", "publish").count()).isEqualTo(3);
     }
 
