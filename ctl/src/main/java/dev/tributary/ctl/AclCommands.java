@@ -59,7 +59,7 @@ final class AclCommands extends AdminCommand.Group {
 
     @Command(name = "import", description = {
             "Add the rules of a Mosquitto acl_file (- for stdin) after the existing ones; prints how many.",
-            "Lines it cannot map (e.g. rules for anonymous clients) are listed on stderr and skipped.",
+            "Lines it cannot map (e.g. %u inside a level, an invalid filter) are listed on stderr and skipped.",
             "Example: tributary ctl acl import /etc/mosquitto/acl" })
     static final class Import extends AdminCommand {
 

@@ -109,13 +109,17 @@ class CtlAclAndImportIT {
                 user alice
                 topic readwrite fleet/alice/#
                 pattern write fleet/%c/telemetry
+                pattern write fleet/v%c/telemetry
                 """);
         CtlRun.Result imported = ctl.run("acl", "import", aclFile.toString()).ok();
-        assertThat(imported.out().strip()).isEqualTo("2 rules added");
-        assertThat(imported.err()).startsWith("tributary ctl: skipped ").contains("line 2");
+        assertThat(imported.out().strip()).isEqualTo("3 rules added");
+        assertThat(imported.err()).startsWith("tributary ctl: skipped ").contains("line 7");
 
         JsonNode rules = JSON.readTree(ctl.run("acl", "get").ok().out());
-        assertThat(rules.findValuesAsText("topicFilter")).containsExactly("first/#", "fleet/alice/#", "fleet/${clientid}/telemetry");
+        assertThat(rules.findValuesAsText("topicFilter"))
+                .containsExactly("first/#", "$SYS/#", "fleet/alice/#", "fleet/${clientid}/telemetry");
+        assertThat(rules.get(1).get("who").asText()).as("lines before the first user line are for anonymous clients")
+                .isEqualToIgnoringCase("anonymous");
     }
 
     @Test
