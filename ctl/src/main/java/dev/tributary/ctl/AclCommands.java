@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The ordered ACL rules: read them, replace them, or add a Mosquitto acl_file's rules after them. */
@@ -58,17 +59,22 @@ final class AclCommands extends AdminCommand.Group {
     }
 
     @Command(name = "import", description = {
-            "Add the rules of a Mosquitto acl_file (- for stdin) after the existing ones; prints how many.",
-            "Lines it cannot map (e.g. %u inside a level, an invalid filter) are listed on stderr and skipped.",
-            "Example: tributary ctl acl import /etc/mosquitto/acl" })
+            "Add the rules of a Mosquitto acl_file (- for stdin) after the existing ones, or before them with",
+            "--first; prints how many. The first matching rule decides: after an existing allow rule, an imported",
+            "deny of the same topics has no effect. Lines it cannot map (e.g. %u inside a level, an invalid",
+            "filter) are listed on stderr and skipped.",
+            "Example: tributary ctl acl import --first /etc/mosquitto/acl" })
     static final class Import extends AdminCommand {
 
         @Parameters(paramLabel = "FILE")
         String file;
 
+        @Option(names = "--first", description = "put the imported rules before the existing ones")
+        boolean first;
+
         @Override
         public void run() {
-            JsonNode result = client().text("/api/import/mosquitto/acl", readFile(file));
+            JsonNode result = client().text("/api/import/mosquitto/acl" + (first ? "?at=start" : ""), readFile(file));
             result.path("skipped").forEach(s -> err().println("tributary ctl: skipped " + s.asText()));
             out().println(result.path("rules").asInt() + " rules added");
         }

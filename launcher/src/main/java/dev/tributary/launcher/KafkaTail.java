@@ -105,19 +105,20 @@ public final class KafkaTail {
                 .append(' ').append(Instant.ofEpochMilli(record.timestamp()))
                 .append(" key=").append(record.key() == null ? "(none)" : text(record.key()));
         for (Header header : record.headers()) {
-            line.append(' ').append(header.key()).append('=').append(header.value() == null ? "" : text(header.value()));
+            line.append(' ').append(text(header.key().getBytes(StandardCharsets.UTF_8))).append('=').append(header.value() == null ? "" : text(header.value()));
         }
         line.append("\n  ").append(record.value() == null ? "(tombstone)" : text(record.value()));
         out.println(line);
     }
 
-    /** UTF-8 text as is (cut when long), anything else as hex. */
+    /** UTF-8 text without control or format characters as is (cut when long), anything else as hex. */
     static String text(byte[] bytes) {
         String shown;
         try {
             shown = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            if (shown.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+            // control and format characters (C0, DEL, C1 such as CSI, bidi overrides) would drive the terminal
+            if (shown.chars().anyMatch(c -> c != '\t' && (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT))) {
                 shown = "0x" + HexFormat.of().formatHex(bytes);
             }
         } catch (CharacterCodingException binary) {

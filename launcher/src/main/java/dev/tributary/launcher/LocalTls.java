@@ -75,7 +75,8 @@ final class LocalTls {
         }
         boolean newCa = ca == null;
         if (newCa) {
-            ca = CertificateAuthority.create("Tributary local CA", now, CA_VALIDITY);
+            // limited to the edge's names: a browser told to trust it for the dashboard trusts it for nothing else
+            ca = CertificateAuthority.create("Tributary local CA", now, CA_VALIDITY, EDGE_NAMES);
             ca.write(caCertificate(), dir.resolve(CA_KEY));
             say.accept("made a local certificate authority: " + caCertificate() + " (clients trust it with --cafile)");
         }

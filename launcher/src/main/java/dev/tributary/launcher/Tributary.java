@@ -71,9 +71,13 @@ public final class Tributary {
     }
 
     void start() throws IOException {
+        // Kafka's log, credentials, keys and logs: the owner's alone. Only a directory made here is restricted:
+        // TRIBUTARY_DATA may name one that others share, whose permissions are not ours to change.
+        if (!Files.exists(data)) {
+            Files.createDirectories(data, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
         Files.createDirectories(data.resolve("logs"));
-        // Kafka's log, credentials, keys and logs: the owner's alone
-        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             requireFree(9092, "Kafka");

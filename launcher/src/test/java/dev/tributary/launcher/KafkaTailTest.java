@@ -31,4 +31,11 @@ class KafkaTailTest {
         assertThat(KafkaTail.text("zürich".getBytes(StandardCharsets.UTF_8))).isEqualTo("zürich");
         assertThat(KafkaTail.text("a\u0001b".getBytes(StandardCharsets.UTF_8))).isEqualTo("0x610162");
     }
+
+    @Test
+    void bytesThatWouldDriveTheTerminal_arePrintedAsHex() {
+        for (String hostile : new String[] { "\u001b[2J", "a\u007fb", "\u009b31m", "x\u202ey" }) {
+            assertThat(KafkaTail.text(hostile.getBytes(StandardCharsets.UTF_8))).as(hostile).startsWith("0x");
+        }
+    }
 }

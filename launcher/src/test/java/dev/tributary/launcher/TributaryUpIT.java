@@ -31,11 +31,15 @@ class TributaryUpIT {
     private static final Path ROOT = Path.of(System.getProperty("tributary.root", "..")).toAbsolutePath();
 
     @TempDir
-    Path data;
+    Path work;
+
+    /** TRIBUTARY_DATA: a directory that does not exist yet, as on a first start. */
+    private Path data;
 
     @Test
     void up_startsKafkaEveryServiceWithAuthAndTlsOn_andTheDashboardLoginShowsTheLiveFleetOverWss_andCtrlCLeavesNoProcessBehind() throws Exception {
-        Path output = data.resolve("up.out");
+        data = work.resolve("data");
+        Path output = work.resolve("up.out");
         ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("tributary").toString(), "up")
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
@@ -116,7 +120,7 @@ class TributaryUpIT {
 
     /** What {@code ./tributary kafka-tail tributary.fleet.raw} prints within a few seconds of new records. */
     private String kafkaTail() throws Exception {
-        Path out = data.resolve("kafka-tail.out");
+        Path out = work.resolve("kafka-tail.out");
         Process tail = new ProcessBuilder(ROOT.resolve("tributary").toString(), "kafka-tail", "tributary.fleet.raw")
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {

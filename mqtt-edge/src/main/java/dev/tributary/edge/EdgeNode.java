@@ -181,6 +181,10 @@ public class EdgeNode {
         MqttServer.WebSocketSecurity security = !tls.enabled() || ws.tls() == EdgeConfig.WebSocketTls.OFF
                 ? MqttServer.WebSocketSecurity.PLAIN
                 : ws.tls() == EdgeConfig.WebSocketTls.REQUIRED ? MqttServer.WebSocketSecurity.TLS : MqttServer.WebSocketSecurity.PLAIN_OR_TLS;
+        if (security == MqttServer.WebSocketSecurity.PLAIN_OR_TLS && !tls.clientAuth().equalsIgnoreCase("none")) {
+            LOG.warnf("tributary.edge.tls.client-auth=%s applies to TLS connections only: plain ws:// on port %d still "
+                    + "takes user names and passwords; set tributary.edge.websocket.tls=required for WSS only", tls.clientAuth(), ws.port());
+        }
         return new MqttServer.WebSocket(ws.host(), ws.port(), ws.path(), ws.allowedOrigins().orElse(List.of()), security);
     }
 

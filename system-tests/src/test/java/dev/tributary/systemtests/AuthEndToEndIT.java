@@ -139,7 +139,19 @@ class AuthEndToEndIT {
             assertThat(first).isPresent();
             assertThat(new String(first.get().getPayloadAsBytes())).isEqualTo("allowed");
             assertThat(seen.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
-            Throwable refused = catchThrowable(() -> vehicle.subscribeWith().topicFilter("fleet/#").send());
+        }
+        // as in Mosquitto: fleet/# is granted to the device, which receives only what it may read under it
+        try (Mqtt3Publishes own = vehicle.publishes(MqttGlobalPublishFilter.ALL)) {
+            assertThat(vehicle.subscribeWith().topicFilter("fleet/#").qos(MqttQos.AT_LEAST_ONCE).send().getReturnCodes())
+                    .containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1);
+            watcher.publishWith().topic("fleet/" + operator + "/note").qos(MqttQos.AT_LEAST_ONCE).payload("not yours".getBytes()).send();
+            vehicle.publishWith().topic("fleet/" + device + "/again").qos(MqttQos.AT_LEAST_ONCE).payload("yours".getBytes()).send();
+            Optional<Mqtt3Publish> delivered = own.receive(10, TimeUnit.SECONDS);
+            assertThat(delivered).isPresent();
+            assertThat(new String(delivered.get().getPayloadAsBytes())).isEqualTo("yours");
+            assertThat(own.receive(300, TimeUnit.MILLISECONDS)).isEmpty();
+            // and 0x80 only where nothing could ever be delivered
+            Throwable refused = catchThrowable(() -> vehicle.subscribeWith().topicFilter("other/#").send());
             assertThat(refused).isInstanceOfSatisfying(Mqtt3SubAckException.class, e -> assertThat(e.getMqttMessage()
                     .getReturnCodes()).containsExactly(Mqtt3SubAckReturnCode.FAILURE));
         } finally {

@@ -37,8 +37,13 @@ public final class AclService {
     }
 
     public List<AclRule> append(String actor, List<AclRule> added) {
+        return insert(actor, added, false);
+    }
+
+    /** Adds rules after the existing ones, or before them ({@code first}): the first matching rule decides. */
+    public List<AclRule> insert(String actor, List<AclRule> added, boolean first) {
         List<AclRule> rules = new ArrayList<>(store.acl());
-        rules.addAll(added);
+        rules.addAll(first ? 0 : rules.size(), added);
         return replace(actor, rules);
     }
 

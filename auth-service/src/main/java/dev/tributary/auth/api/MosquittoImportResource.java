@@ -68,10 +68,14 @@ public class MosquittoImportResource {
 
     @POST
     @Path("/acl")
-    @Operation(summary = "Import a Mosquitto acl_file; its rules are added after the existing ones")
-    public Map<String, Object> aclFile(String text) {
+    @Operation(summary = "Import a Mosquitto acl_file; its rules are added after the existing ones, or before them with at=start")
+    public Map<String, Object> aclFile(String text, @QueryParam("at") String at) {
         MosquittoFiles.AclImport parsed = MosquittoFiles.aclFile(text == null ? "" : text);
-        acl.append(caller.getPrincipal().getName(), parsed.rules());
+        if (at != null && !at.equals("start") && !at.equals("end")) {
+            throw Problem.badRequest("at must be start or end: " + at);
+        }
+        // first matching rule decides: at the end, an existing allow rule still beats an imported deny
+        acl.insert(caller.getPrincipal().getName(), parsed.rules(), "start".equals(at));
         return Map.of("rules", parsed.rules().size(), "skipped", parsed.skipped());
     }
 }

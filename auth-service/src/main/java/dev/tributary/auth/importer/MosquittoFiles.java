@@ -113,7 +113,8 @@ public final class MosquittoFiles {
 
     /** "[read|write|readwrite|deny] topic" → {access, topic}; access defaults to readwrite. */
     private static String[] accessAndTopic(String rest) {
-        if (rest.isEmpty()) {
+        // an access word alone names no topic (Mosquitto refuses such a file): never a rule on the topic "deny"
+        if (rest.isEmpty() || List.of("read", "write", "readwrite", "deny").contains(rest)) {
             return null;
         }
         String[] parts = rest.split("\\s+", 2);

@@ -123,6 +123,20 @@ class CtlAclAndImportIT {
     }
 
     @Test
+    void aclImportFirst_putsTheFilesRulesBeforeTheExistingOnes_soItsDeniesDecide() throws Exception {
+        ctl.stdin("[{\"who\":\"any\",\"topicFilter\":\"fleet/#\",\"action\":\"both\",\"allow\":true}]").run("acl", "set", "-").ok();
+        Path aclFile = Files.writeString(dir.resolve("acl-first"), """
+                pattern deny fleet/+/secret
+                """);
+
+        assertThat(ctl.run("acl", "import", "--first", aclFile.toString()).ok().out().strip()).isEqualTo("1 rules added");
+
+        JsonNode rules = JSON.readTree(ctl.run("acl", "get").ok().out());
+        assertThat(rules.findValuesAsText("topicFilter")).containsExactly("fleet/+/secret", "fleet/#");
+        assertThat(rules.get(0).get("allow").asBoolean()).isFalse();
+    }
+
+    @Test
     void passwdImport_ofAMosquittoPasswdFile_keepsEveryDevicesPassword() throws Exception {
         String a = unique("mq-a");
         String b = unique("mq-b");

@@ -71,6 +71,18 @@ class MosquittoFilesTest {
                 .anySatisfy(line -> assertThat(line).contains("line 4", "not an acl_file line"));
     }
 
+    @Test
+    void anAccessWordWithoutATopic_isSkipped_neverARuleOnTheTopicNamedLikeIt() {
+        var imported = MosquittoFiles.aclFile("""
+                user alice
+                topic deny
+                topic read
+                pattern write
+                """);
+        assertThat(imported.rules()).isEmpty();
+        assertThat(imported.skipped()).hasSize(3).allSatisfy(line -> assertThat(line).contains("no topic"));
+    }
+
     // Each acl_file form, evaluated through AclCheck as the edge evaluates it: SUBSCRIBE grant, per-topic
     // receive (Mosquitto's read), publish (Mosquitto's write). The expectations are what Mosquitto's acl_file
     // documentation and its default ACL check give, except where noted: Mosquitto grants every SUBSCRIBE and

@@ -27,12 +27,15 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
+import org.bouncycastle.asn1.x509.NameConstraints;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -93,8 +96,17 @@ public final class CertificateAuthority {
         this.ca = ca;
     }
 
-    /** A new self-signed CA valid from {@code now} for {@code validity}. */
+    /** A new self-signed CA valid from {@code now} for {@code validity}, for any name. */
     public static CertificateAuthority create(String commonName, Instant now, Duration validity) {
+        return create(commonName, now, validity, List.of());
+    }
+
+    /**
+     * A new self-signed CA whose certificates are valid only for {@code permittedHosts} (host names and single
+     * IP addresses; none: any name). A client that trusts a local CA for its edge then trusts nothing else
+     * signed by it, even if its key leaks.
+     */
+    public static CertificateAuthority create(String commonName, Instant now, Duration validity, List<String> permittedHosts) {
         KeyPair keys = newKeyPair();
         X500Name name = name(commonName);
         try {
@@ -103,6 +115,14 @@ public final class CertificateAuthority {
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+            if (!permittedHosts.isEmpty()) {
+                GeneralSubtree[] permitted = new GeneralSubtree[permittedHosts.size()];
+                for (int i = 0; i < permitted.length; i++) {
+                    String host = permittedHosts.get(i);
+                    permitted[i] = new GeneralSubtree(isAddress(host) ? addressAndMask(host) : new GeneralName(GeneralName.dNSName, host));
+                }
+                builder.addExtension(Extension.nameConstraints, true, new NameConstraints(permitted, null));
+            }
             return new CertificateAuthority(new Issued(sign(builder, keys.getPrivate()), keys.getPrivate()));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot make a CA certificate: " + e.getMessage(), e);
@@ -189,6 +209,19 @@ public final class CertificateAuthority {
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JDK cannot make EC P-256 keys: " + e.getMessage(), e);
+        }
+    }
+
+    /** One address as a name-constraint subtree: the address followed by an all-ones mask. */
+    private static GeneralName addressAndMask(String host) {
+        try {
+            byte[] address = InetAddress.getByName(host).getAddress();
+            byte[] withMask = new byte[address.length * 2];
+            System.arraycopy(address, 0, withMask, 0, address.length);
+            java.util.Arrays.fill(withMask, address.length, withMask.length, (byte) 0xff);
+            return new GeneralName(GeneralName.iPAddress, new DEROctetString(withMask));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: " + host, e);
         }
     }
 

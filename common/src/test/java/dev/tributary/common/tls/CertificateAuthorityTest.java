@@ -63,6 +63,24 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void aCaLimitedToLocalNames_permitsOnlyThemInACriticalNameConstraint_andStillSignsThem() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("Local CA", NOW, Duration.ofDays(365), List.of("127.0.0.1", "localhost"));
+
+        // the JDK's PKIX ignores a root's own constraints; browsers and OpenSSL apply them. What is checked here
+        // is the extension they read: critical, permitting exactly these names, excluding none
+        X509Certificate root = ca.ca().certificate();
+        assertThat(root.getCriticalExtensionOIDs()).contains("2.5.29.30");
+        org.bouncycastle.asn1.x509.NameConstraints constraints = org.bouncycastle.asn1.x509.NameConstraints.getInstance(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(root.getExtensionValue("2.5.29.30")).getOctets());
+        assertThat(constraints.getExcludedSubtrees()).isNull();
+        assertThat(java.util.Arrays.stream(constraints.getPermittedSubtrees()).map(t -> t.getBase().toString()))
+                .containsExactly("7: #7f000001ffffffff", "2: localhost");
+        validate(ca.issueServer(List.of("127.0.0.1", "localhost"), NOW, Duration.ofDays(1)).certificate(), root, NOW);
+        assertThat(CertificateAuthority.create("Any", NOW, Duration.ofDays(1)).ca().certificate().getExtensionValue("2.5.29.30"))
+                .as("no constraints unless asked").isNull();
+    }
+
+    @Test
     void writtenFiles_loadAgain_andKeysAreReadableByTheOwnerOnly() throws Exception {
         CertificateAuthority ca = CertificateAuthority.create("Test CA", NOW, Duration.ofDays(365));
         ca.write(dir.resolve("ca.pem"), dir.resolve("ca.key"));
