@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,48 +28,45 @@ final class GroupCommands extends AdminCommand.Group {
         return groups;
     }
 
-    @Command(name = "add", description = {
-            "Put devices in a group (already a member: nothing changes).",
-            "Example: tributary ctl group add trucks truck-7 truck-8" })
-    static final class Add extends AdminCommand {
+    /** Writes each device's groups back when {@code change} changed them (it answers whether it did). */
+    static void changeGroups(AuthClient client, List<String> devices, Predicate<List<String>> change) {
+        for (String device : devices) {
+            List<String> groups = groupsOf(client, device);
+            if (change.test(groups)) {
+                client.json("PUT", DeviceCommands.path(device) + "/groups", groups);
+            }
+        }
+    }
+
+    /** GROUP DEVICE...: what add and remove take. */
+    abstract static class Membership extends AdminCommand {
 
         @Parameters(index = "0", paramLabel = "GROUP")
         String group;
 
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEVICE")
         List<String> devices;
+    }
+
+    @Command(name = "add", description = {
+            "Put devices in a group (already a member: nothing changes).",
+            "Example: tributary ctl group add trucks truck-7 truck-8" })
+    static final class Add extends Membership {
 
         @Override
         public void run() {
-            for (String device : devices) {
-                List<String> groups = groupsOf(client(), device);
-                if (!groups.contains(group)) {
-                    groups.add(group);
-                    client().json("PUT", DeviceCommands.path(device) + "/groups", groups);
-                }
-            }
+            changeGroups(client(), devices, groups -> !groups.contains(group) && groups.add(group));
         }
     }
 
     @Command(name = "remove", description = {
             "Take devices out of a group (not a member: nothing changes).",
             "Example: tributary ctl group remove trucks truck-7" })
-    static final class Remove extends AdminCommand {
-
-        @Parameters(index = "0", paramLabel = "GROUP")
-        String group;
-
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEVICE")
-        List<String> devices;
+    static final class Remove extends Membership {
 
         @Override
         public void run() {
-            for (String device : devices) {
-                List<String> groups = groupsOf(client(), device);
-                if (groups.remove(group)) {
-                    client().json("PUT", DeviceCommands.path(device) + "/groups", groups);
-                }
-            }
+            changeGroups(client(), devices, groups -> groups.remove(group));
         }
     }
 

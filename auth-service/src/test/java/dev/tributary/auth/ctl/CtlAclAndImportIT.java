@@ -2,58 +2,34 @@ package dev.tributary.auth.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tributary.testsupport.Http;
 import dev.tributary.ctl.Ctl;
 import dev.tributary.testsupport.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** tributary ctl acl …, passwd import and token against the real auth service over HTTP. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-class CtlAclAndImportIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TestHTTPResource("/")
-    URL root;
+class CtlAclAndImportIT extends CtlAsAdmin {
 
     @TempDir
     Path dir;
-
-    private CtlRun ctl;
-    private Http http;
-
-    @BeforeEach
-    void setUp() {
-        ctl = CtlRun.admin(root);
-        http = new Http(root.toString());
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
 
     @Test
     void aclSet_replacesTheRulesFromAFile_andAclGetPrintsThemInTheSameFormat() throws Exception {

@@ -2,44 +2,19 @@ package dev.tributary.auth.ctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
-import java.util.UUID;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tributary.testsupport.Http;
 import dev.tributary.ctl.Ctl;
 import dev.tributary.testsupport.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** tributary ctl device … and group … against the real auth service over HTTP. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-class CtlDevicesIT {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TestHTTPResource("/")
-    URL root;
-
-    private CtlRun ctl;
-    private Http http;
-
-    @BeforeEach
-    void setUp() {
-        ctl = CtlRun.admin(root);
-        http = new Http(root.toString());
-    }
-
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
+class CtlDevicesIT extends CtlAsAdmin {
 
     private int tokenStatus(String name, String password) {
         return http.anonymous("POST", "/api/tokens", "{\"username\":\"" + name + "\",\"password\":\"" + password + "\"}").statusCode();

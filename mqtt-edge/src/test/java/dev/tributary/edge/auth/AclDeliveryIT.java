@@ -6,19 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +27,6 @@ import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 
-import dev.tributary.common.auth.AuthRecords;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Kind;
@@ -44,7 +36,6 @@ import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.EdgeNode;
 import dev.tributary.testsupport.KafkaTestResource;
 import dev.tributary.testsupport.NettyLeakCheck;
-import dev.tributary.testsupport.SharedKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -72,28 +63,20 @@ class AclDeliveryIT {
     @Inject
     EdgeNode node;
 
-    private static KafkaProducer<String, byte[]> producer;
+    private static AuthTopicWriter authTopic;
 
     @BeforeAll
     static void authTopic() throws Exception {
-        String servers = SharedKafka.get().bootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(List.of(new NewTopic(AclDeliveryProfile.TOPIC, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException alreadyThere) {
-            // created by an earlier run of this class in the same broker
-        }
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all"),
-                new StringSerializer(), new ByteArraySerializer());
+        authTopic = AuthTopicWriter.on(AclDeliveryProfile.TOPIC);
         for (Principal p : List.of(device("acl-reader", List.of()), device("acl-insider", List.of("insiders")),
                 device("acl-publisher", List.of()))) {
-            write(AuthRecords.principalKey(p.username()), AuthRecords.encode(p));
+            authTopic.principal(p);
         }
     }
 
     @AfterAll
     static void closeProducer() {
-        producer.close();
+        authTopic.close();
     }
 
     @BeforeEach
@@ -106,12 +89,8 @@ class AclDeliveryIT {
         return new Principal(name, Kind.DEVICE, HASH, groups, false, 0);
     }
 
-    private static void write(String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(AclDeliveryProfile.TOPIC, key, value)).get(10, TimeUnit.SECONDS);
-    }
-
     private void acl(List<AclRule> rules) throws Exception {
-        write(AuthRecords.ACL_KEY, AuthRecords.encode(rules));
+        authTopic.acl(rules);
         await().atMost(Duration.ofSeconds(10)).until(() -> rules.equals(node.authReplica().snapshot().acl()));
     }
 
@@ -183,7 +162,7 @@ class AclDeliveryIT {
             assertThat(received(seen, 2_000)).containsExactly("secret/x before");
 
             long written = System.nanoTime();
-            write(AuthRecords.ACL_KEY, AuthRecords.encode(SECRET_DENIED.subList(1, SECRET_DENIED.size())));
+            authTopic.acl(SECRET_DENIED.subList(1, SECRET_DENIED.size()));
             long stoppedAfter = -1;
             for (int probe = 0; probe < 40 && stoppedAfter < 0; probe++) {
                 long sent = System.nanoTime();

@@ -16,16 +16,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +36,6 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 
-import dev.tributary.common.auth.AuthRecords;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Kind;
@@ -72,32 +66,25 @@ class AuthIT {
     @Inject
     EdgeNode node;
 
-    private static KafkaProducer<String, byte[]> producer;
+    private static AuthTopicWriter authTopic;
 
     @BeforeAll
     static void authTopic() throws Exception {
-        String servers = SharedKafka.get().bootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(List.of(new NewTopic(AuthProfile.TOPIC, 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException alreadyThere) {
-            // created by an earlier run of this class in the same broker
-        }
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", servers, "acks", "all"),
-                new StringSerializer(), new ByteArraySerializer());
-        write(AuthRecords.ACL_KEY, AuthRecords.encode(List.of(
+        authTopic = AuthTopicWriter.on(AuthProfile.TOPIC);
+        authTopic.acl(List.of(
                 new AclRule(Who.USER, "banned-topic-user", "fleet/#", Action.BOTH, false),
                 new AclRule(Who.ANY, null, "fleet/${clientid}/#", Action.BOTH, true),
                 new AclRule(Who.GROUP, "operators", "#", Action.SUBSCRIBE, true),
-                new AclRule(Who.GROUP, "operators", "fleet/+/commands", Action.PUBLISH, true))));
+                new AclRule(Who.GROUP, "operators", "fleet/+/commands", Action.PUBLISH, true)));
     }
 
-    private static void write(String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(AuthProfile.TOPIC, key, value)).get(10, TimeUnit.SECONDS);
+    @AfterAll
+    static void closeProducer() {
+        authTopic.close();
     }
 
     private static void principal(Principal p) throws Exception {
-        write(AuthRecords.principalKey(p.username()), AuthRecords.encode(p));
+        authTopic.principal(p);
     }
 
     private static Principal device(String name) {
