@@ -24,13 +24,35 @@ final class AuthClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final String url;
+    private final boolean insecure;
     private final Supplier<AdminPassword.Found> password;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AdminPassword.Found found;
 
-    AuthClient(String url, Supplier<AdminPassword.Found> password) {
+    AuthClient(String url, boolean insecure, Supplier<AdminPassword.Found> password) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.insecure = insecure;
         this.password = password;
+    }
+
+    /** Basic credentials over plain HTTP are readable on the way: only to this machine, unless --insecure. */
+    private void requireSafeTransport(URI uri) {
+        if (insecure || "https".equals(uri.getScheme())) {
+            return;
+        }
+        String host = uri.getHost();
+        boolean local = host.equalsIgnoreCase("localhost");
+        if (!local && (host.matches("[0-9.]+") || host.startsWith("["))) {
+            try {
+                local = java.net.InetAddress.getByName(host).isLoopbackAddress(); // a literal: parsed, not looked up
+            } catch (java.net.UnknownHostException e) {
+                local = false;
+            }
+        }
+        if (!local) {
+            throw new CtlException(Ctl.USAGE, "--url " + url + " would send the admin password over plain HTTP to another "
+                    + "machine: use https://, or --insecure to do it anyway");
+        }
     }
 
     static String segment(String name) {
@@ -64,6 +86,7 @@ final class AuthClient {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new CtlException(Ctl.USAGE, "--url " + url + " is not an http:// or https:// URL");
         }
+        requireSafeTransport(uri);
         if (found == null) {
             found = password.get();
         }

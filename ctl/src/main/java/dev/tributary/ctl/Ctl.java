@@ -54,6 +54,10 @@ public final class Ctl implements Runnable {
             description = "auth service to talk to (default: ${DEFAULT-VALUE})")
     String url;
 
+    @Option(names = "--insecure", scope = ScopeType.INHERIT,
+            description = "send the admin password over plain http:// to a host other than this machine")
+    boolean insecure;
+
     @Spec
     CommandSpec spec;
 
@@ -109,7 +113,7 @@ public final class Ctl implements Runnable {
 
     AuthClient client() {
         if (client == null) {
-            client = new AuthClient(url, () -> AdminPassword.find(env, root, prompt, url));
+            client = new AuthClient(url, insecure, () -> AdminPassword.find(env, root, prompt, url));
         }
         return client;
     }

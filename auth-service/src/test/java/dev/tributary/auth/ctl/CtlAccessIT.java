@@ -120,6 +120,15 @@ class CtlAccessIT {
                 .failedWith(Ctl.USAGE, "is not an http:// or https:// URL");
     }
 
+    @Test
+    void plainHttpToAnotherMachine_isRefusedBeforeAnyConnection_unlessInsecure() {
+        // 192.0.2.1 (TEST-NET-1) is never contacted: the refusal comes before any connection
+        CtlRun.admin(root).runExactly("device", "list", "--url", "http://192.0.2.1:8082")
+                .failedWith(Ctl.USAGE, "plain HTTP to another machine");
+        CtlRun.admin(root).runExactly("device", "list", "--url", "http://auth.example:8082")
+                .failedWith(Ctl.USAGE, "--insecure");
+    }
+
     @ParameterizedTest(name = "{0} --help")
     @ValueSource(strings = { "", "device", "device add", "device list", "device show", "device passwd", "device disable",
             "device enable", "device delete", "group", "group add", "group remove", "group list", "acl", "acl get",
