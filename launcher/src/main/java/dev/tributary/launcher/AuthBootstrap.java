@@ -2,6 +2,7 @@ package dev.tributary.launcher;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -19,6 +19,8 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tributary.common.io.AtomicFiles;
 
 /**
  * What a fresh local platform needs so that authentication can be on from the first start, done through
@@ -167,17 +169,8 @@ final class AuthBootstrap {
 
     /** Written readable by the owner only, as any file holding a secret. */
     private static void writePrivate(Path file, Content content) throws IOException {
-        Files.createDirectories(file.getParent());
-        if (!Files.exists(file)) {
-            Files.createFile(file);
-        }
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // best effort on file systems without POSIX permissions
-        }
-        try (Writer out = Files.newBufferedWriter(file)) {
-            content.write(out);
-        }
+        StringWriter text = new StringWriter();
+        content.write(text);
+        AtomicFiles.write(file, text.toString(), true);
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -19,6 +18,7 @@ import java.util.Base64;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AuthRecords.SigningKey;
+import dev.tributary.common.io.AtomicFiles;
 
 /**
  * The RSA key tokens are signed with: a PEM file named in configuration, or one generated on first
@@ -57,20 +57,10 @@ public final class SigningKeys {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             RSAPrivateCrtKey generated = (RSAPrivateCrtKey) generator.generateKeyPair().getPrivate();
-            Files.createDirectories(kept.toAbsolutePath().getParent());
             String pem = "-----BEGIN PRIVATE KEY-----\n"
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generated.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n";
-            // created owner-only before the key is written: never readable by others, not even for a moment
-            Path tmp = kept.resolveSibling(kept.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                LOG.warnf("cannot restrict the permissions of %s on this file system", kept);
-            }
-            Files.writeString(tmp, pem);
-            Files.move(tmp, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(kept, pem, true);
             LOG.infof("generated a token signing key in %s", kept);
             return new SigningKeys(generated);
         } catch (GeneralSecurityException e) {

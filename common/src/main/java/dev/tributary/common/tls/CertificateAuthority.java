@@ -4,14 +4,11 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -53,6 +50,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import dev.tributary.common.io.AtomicFiles;
 
 /**
  * A small certificate authority for local TLS: the launcher's out-of-the-box certificates under
@@ -271,16 +270,7 @@ public final class CertificateAuthority {
             try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
                 pem.writeObject(object instanceof PrivateKey key ? new JcaPKCS8Generator(key, null) : object);
             }
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            if (secret) {
-                // created owner-only, never readable by others even for a moment
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            }
-            try (Writer out = Files.newBufferedWriter(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                out.write(text.toString());
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, text.toString(), secret);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
