@@ -10,9 +10,11 @@ import picocli.CommandLine.Parameters;
 /** The ordered ACL rules: read them, replace them, or add a Mosquitto acl_file's rules after them. */
 @Command(name = "acl", mixinStandardHelpOptions = true,
         description = { "Read and replace the ordered topic ACL rules, or import a Mosquitto acl_file.",
-                "A rule is {\"who\": \"user\"|\"group\"|\"any\", \"name\": ..., \"topicFilter\": ...,",
-                "\"action\": \"publish\"|\"subscribe\"|\"both\", \"allow\": true|false}; the first rule",
-                "that applies decides, and no rule applying means deny." },
+                "A rule is {\"who\": \"user\"|\"group\"|\"any\"|\"anonymous\", \"name\": ..., \"topicFilter\": ...,",
+                "\"action\": \"publish\"|\"subscribe\"|\"both\"|\"connect\", \"allow\": true|false}; the first rule",
+                "that applies decides, and no rule applying means deny. For \"connect\" the topicFilter is a",
+                "client id pattern (* any run, ${username}); with no connect rule matching, a user may use",
+                "the client ids <username> and <username>-<suffix>." },
         subcommands = { AclCommands.Get.class, AclCommands.Set.class, AclCommands.Import.class })
 final class AclCommands extends AdminCommand.Group {
 

@@ -120,7 +120,7 @@ public final class Tributary {
         if (!ownCertificate()) {
             say("TLS clients    trust " + root.relativize(tls.caCertificate()) + ", e.g. mosquitto_sub --cafile "
                     + root.relativize(tls.caCertificate()) + " -h 127.0.0.1 -p 8883 -u " + AuthBootstrap.OPERATOR
-                    + " -P " + operatorPassword + " -t 'fleet/#' -v");
+                    + " -P " + operatorPassword + " -I " + AuthBootstrap.OPERATOR + "- -t 'fleet/#' -v");
         }
         say("dashboard user " + AuthBootstrap.OPERATOR + " / " + operatorPassword + "   (log in at the dashboard address)");
         say("auth admin     admin / " + adminPassword + "   (HTTP Basic; API docs http://127.0.0.1:8082/q/swagger-ui)");

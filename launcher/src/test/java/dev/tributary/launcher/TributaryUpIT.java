@@ -112,7 +112,9 @@ class TributaryUpIT {
     /** One telemetry message as Mosquitto's client receives it over TLS, verifying the edge against the local CA. */
     private String telemetryOverTls(String user, String password) throws Exception {
         Process sub = new ProcessBuilder(RequiredTools.path("mosquitto_sub"), "--cafile", data.resolve("tls/ca.pem").toString(),
-                "-h", "127.0.0.1", "-p", "8883", "-u", user, "-P", password, "-t", "fleet/+/telemetry", "-C", "1", "-W", "30")
+                "-h", "127.0.0.1", "-p", "8883", "-u", user, "-P", password,
+                // -I: client id <user>-<pid>, a form the edge lets the user take (mosquitto_sub's own is mosq-…)
+                "-I", user + "-", "-t", "fleet/+/telemetry", "-C", "1", "-W", "30")
                 .redirectErrorStream(true).start();
         assertThat(sub.waitFor(40, TimeUnit.SECONDS)).as("mosquitto_sub ends after one message").isTrue();
         return new String(sub.getInputStream().readAllBytes());

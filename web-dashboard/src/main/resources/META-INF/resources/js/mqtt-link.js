@@ -22,20 +22,27 @@ export class MqttLink {
     this.onMessage = onMessage;
     this.onState = onState;
     this.retryMs = RETRY_MIN_MS;
-    this.client = new Paho.Client(this.url, 'dashboard-' + Math.random().toString(36).slice(2, 10));
-    this.client.onMessageArrived = (m) => this.onMessage(m.destinationName, m.payloadBytes, m.retained);
-    this.client.onConnectionLost = (response) => {
+    this.client = this.newClient();
+  }
+
+  /** A Paho client whose id is one the edge lets this user take: <username>-<suffix>. */
+  newClient() {
+    const suffix = 'dashboard-' + Math.random().toString(36).slice(2, 10);
+    const client = new Paho.Client(this.url, this.username ? this.username + '-' + suffix : suffix);
+    client.onMessageArrived = (m) => this.onMessage(m.destinationName, m.payloadBytes, m.retained);
+    client.onConnectionLost = (response) => {
       // Paho's own reconnect takes over from here (reconnect: true)
       this.onState('reconnecting', response.errorMessage || 'connection lost');
     };
-    this.client.onConnected = (reconnect, uri) => {
+    client.onConnected = (reconnect, uri) => {
       this.retryMs = RETRY_MIN_MS;
       this.onState('connected', uri);
-      this.filters.forEach((filter) => this.client.subscribe(filter, {
+      this.filters.forEach((filter) => client.subscribe(filter, {
         qos: 1,
         onFailure: (r) => this.onState('connected', 'subscription to ' + filter + ' refused: ' + r.errorMessage),
       }));
     };
+    return client;
   }
 
   start() {
@@ -68,8 +75,12 @@ export class MqttLink {
 
   /** New credentials (after a new login); used from the next connect on. */
   setCredentials(username, password) {
+    const changed = username !== this.username;
     this.username = username;
     this.password = password;
+    if (changed) {
+      this.client = this.newClient(); // the client id names the user
+    }
   }
 
   /** Publishes at QoS 1; false when there is no connection to publish on. */

@@ -8,7 +8,9 @@ import dev.tributary.auth.audit.Audit;
 import dev.tributary.auth.store.AuthStore;
 import dev.tributary.auth.store.Writes;
 import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.ClientIdCheck;
 import dev.tributary.common.auth.AuthRecords.AclRule;
+import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Who;
 
 /** The ordered ACL: read, replaced as a whole, or added to at the end. Every change is audited. */
@@ -55,6 +57,7 @@ public final class AclService {
         if (namesNobody ? rule.name() != null : rule.name() == null || rule.name().isBlank()) {
             return namesNobody ? "a rule for " + rule.who() + " names nobody" : "a " + rule.who() + " rule needs a name";
         }
-        return AclCheck.ruleProblem(rule.topicFilter());
+        return rule.action() == Action.CONNECT ? ClientIdCheck.patternProblem(rule.topicFilter())
+                : AclCheck.ruleProblem(rule.topicFilter());
     }
 }

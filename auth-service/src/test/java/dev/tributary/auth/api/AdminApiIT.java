@@ -124,6 +124,20 @@ class AdminApiIT {
         assertThat(rule.body()).contains("whole level");
         assertThat(http.admin("POST", "/api/acl", "[{\"who\":\"user\",\"topicFilter\":\"a\",\"action\":\"publish\",\"allow\":true}]")
                 .body()).contains("needs a name");
+        HttpResponse<String> connect = http.admin("POST", "/api/acl",
+                "[{\"who\":\"any\",\"topicFilter\":\"gw-${clientid}\",\"action\":\"connect\",\"allow\":true}]");
+        assertThat(connect.statusCode()).isEqualTo(400);
+        assertThat(connect.body()).contains("only placeholder in a client id pattern");
+    }
+
+    @Test
+    void aConnectRule_takesAClientIdPatternThatIsNoTopicFilter() throws Exception {
+        // checked as a client id pattern (ClientIdCheck), not as a topic filter
+        HttpResponse<String> added = http.admin("POST", "/api/acl",
+                "[{\"who\":\"group\",\"name\":\"gateways\",\"topicFilter\":\"site-*-${username}\",\"action\":\"connect\",\"allow\":true}]");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        JsonNode rules = JSON.readTree(http.admin("GET", "/api/acl", null).body());
+        assertThat(rules.get(rules.size() - 1).get("action").asText()).isEqualTo("CONNECT");
     }
 
     @Test

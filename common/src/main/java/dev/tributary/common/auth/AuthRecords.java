@@ -67,18 +67,23 @@ public final class AuthRecords {
      */
     public enum Who { USER, GROUP, ANY, ANONYMOUS }
 
+    /**
+     * What a rule is about. {@code CONNECT} rules are not about topics: their {@code topicFilter} is a client id
+     * pattern ({@link ClientIdCheck}), and {@code BOTH} does not cover them.
+     */
     public enum Action {
-        PUBLISH, SUBSCRIBE, BOTH;
+        PUBLISH, SUBSCRIBE, BOTH, CONNECT;
 
         public boolean covers(Action wanted) {
-            return this == BOTH || this == wanted;
+            return this == wanted || (this == BOTH && wanted != CONNECT);
         }
     }
 
     /**
      * One ordered ACL rule. {@code name} is the user or group name ({@code null} for ANY and ANONYMOUS).
      * {@code action} SUBSCRIBE is the right to receive: to subscribe, and to be sent each message.
-     * {@code topicFilter} may hold {@code ${username}} and {@code ${clientid}} as whole levels.
+     * {@code topicFilter} may hold {@code ${username}} and {@code ${clientid}} as whole levels; for a
+     * {@code CONNECT} rule it is a client id pattern instead ({@link ClientIdCheck}).
      */
     public record AclRule(Who who, String name, String topicFilter, Action action, boolean allow) {
     }

@@ -103,8 +103,19 @@ public final class FleetSimulator implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A vehicle with its own device account connects as the device ({@code v1}); on a shared account as
+     * {@code <account>-v1}: the forms the edge lets a user take ({@code <username>}, {@code <username>-<suffix>}).
+     */
+    private String clientId(String id) {
+        if (credentials.getProperty(id) != null) {
+            return id;
+        }
+        return options.username() != null ? options.username() + "-" + id : "sim-" + id;
+    }
+
     private Mqtt3AsyncClient client(String id) {
-        Mqtt3ClientBuilder builder = MqttClient.builder().useMqttVersion3().identifier("sim-" + id)
+        Mqtt3ClientBuilder builder = MqttClient.builder().useMqttVersion3().identifier(clientId(id))
                 .serverHost(options.host()).serverPort(options.port())
                 .automaticReconnectWithDefaultConfig()
                 // back online after every (re)connect: the will said offline when the link dropped

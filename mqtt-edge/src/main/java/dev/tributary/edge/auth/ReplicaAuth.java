@@ -15,6 +15,7 @@ import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AclCheck;
+import dev.tributary.common.auth.ClientIdCheck;
 import dev.tributary.common.auth.LoginThrottle;
 import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Principal;
@@ -26,8 +27,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * CONNECT, PUBLISH and SUBSCRIBE decided from the node's replica of the auth topic, with no call to
  * auth-service. CONNACK 4 (bad user name or password) for unknown users, wrong passwords and invalid
- * tokens; 5 (not authorized) for a disabled principal and for a throttled address or user; 3 (server
- * unavailable) until the replica has been read once.
+ * tokens; 5 (not authorized) for a disabled principal, for a throttled address or user, and for a client id
+ * the user may not use ({@link ClientIdCheck}; checked before the session registry sees the client, so the
+ * device that holds the id stays connected); 3 (server unavailable) until the replica has been read once.
  */
 public final class ReplicaAuth implements Authenticator, Authorizer {
 
@@ -119,7 +121,9 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         }
         String username = attempt.username();
         if (username == null) {
-            return now(outcome(ConnectCode.ACCEPTED, "anonymous")); // the connection refuses it unless anonymous is on
+            // the connection refuses it unless anonymous is on
+            return now(clientIdAllowed(attempt, null) ? outcome(ConnectCode.ACCEPTED, "anonymous")
+                    : clientIdRefused(attempt));
         }
         if (throttle.isThrottled(attempt.remoteAddress(), username)) {
             return now(outcome(ConnectCode.NOT_AUTHORIZED, "throttled"));
@@ -127,8 +131,10 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         Principal principal = replica.snapshot().principals().get(username);
         if (attempt.certificateVerified()) {
             // TLS proved the identity; the principal must still exist and be enabled
-            return now(principal == null || principal.disabled() ? outcome(ConnectCode.NOT_AUTHORIZED, "certificate_refused")
-                    : outcome(ConnectCode.ACCEPTED, "certificate"));
+            if (principal == null || principal.disabled()) {
+                return now(outcome(ConnectCode.NOT_AUTHORIZED, "certificate_refused"));
+            }
+            return now(clientIdAllowed(attempt, principal) ? outcome(ConnectCode.ACCEPTED, "certificate") : clientIdRefused(attempt));
         }
         byte[] password = attempt.password();
         if (principal == null || password == null) {
@@ -173,7 +179,20 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
             return outcome(ConnectCode.NOT_AUTHORIZED, "disabled");
         }
         throttle.succeeded(attempt.remoteAddress(), attempt.username());
-        return outcome(ConnectCode.ACCEPTED, how);
+        return clientIdAllowed(attempt, principal) ? outcome(ConnectCode.ACCEPTED, how) : clientIdRefused(attempt);
+    }
+
+    private boolean clientIdAllowed(ConnectAttempt attempt, Principal principal) {
+        AclCheck.Subject subject = new AclCheck.Subject(attempt.username(), attempt.clientId(),
+                principal == null ? null : principal.groups());
+        return ClientIdCheck.mayConnect(replica.snapshot().acl(), subject);
+    }
+
+    /** Right credentials, someone else's client id: not a failed login (no throttle count), a refusal. */
+    private ConnectCode clientIdRefused(ConnectAttempt attempt) {
+        LOG.infof("CONNECT of %s as %s from %s refused: the client id is not one this user may use", attempt.clientId(),
+                attempt.username(), attempt.remoteAddress());
+        return outcome(ConnectCode.NOT_AUTHORIZED, "client_id_refused");
     }
 
     private ConnectCode refused(ConnectAttempt attempt, String reason) {

@@ -152,13 +152,16 @@ public final class Connection {
             refuse(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + connect.protocolLevel()); // [MQTT-3.1.2-2]
             return;
         }
+        String certificateUser = limits.certificateCnAsUsername() ? link.certificateCommonName() : null;
+        String user = certificateUser != null ? certificateUser : connect.username();
         String id = connect.clientId() == null ? "" : connect.clientId();
         if (id.isEmpty()) {
             if (!connect.cleanSession()) {
                 refuse(ConnectCode.IDENTIFIER_REJECTED, "empty client id with a persistent session"); // [MQTT-3.1.3-8]
                 return;
             }
-            id = "auto-" + UUID.randomUUID(); // [MQTT-3.1.3-6]
+            // [MQTT-3.1.3-6]; a user's assigned id has the form a user may use (<username>-<suffix>)
+            id = (user != null ? user + "-" : "auto-") + UUID.randomUUID();
         } else if (Topics.utf8Length(id) > limits.maxClientIdLength() || id.indexOf('\u0000') >= 0) {
             refuse(ConnectCode.IDENTIFIER_REJECTED, "client id longer than " + limits.maxClientIdLength() + " bytes or with U+0000");
             return;
@@ -171,8 +174,6 @@ public final class Connection {
                 return;
             }
         }
-        String certificateUser = limits.certificateCnAsUsername() ? link.certificateCommonName() : null;
-        String user = certificateUser != null ? certificateUser : connect.username();
         if (user == null && !limits.allowAnonymous()) {
             refuse(ConnectCode.NOT_AUTHORIZED, "anonymous connect");
             return;

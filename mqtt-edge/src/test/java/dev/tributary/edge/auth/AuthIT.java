@@ -73,6 +73,8 @@ class AuthIT {
         authTopic = AuthTopicWriter.on(AuthProfile.TOPIC);
         authTopic.acl(List.of(
                 new AclRule(Who.USER, "banned-topic-user", "fleet/#", Action.BOTH, false),
+                // lets one user pick any client id, as an operator can, to show placeholders stay safe then
+                new AclRule(Who.USER, "auth-sneaky", "*", Action.CONNECT, true),
                 new AclRule(Who.ANY, null, "fleet/${clientid}/#", Action.BOTH, true),
                 new AclRule(Who.GROUP, "operators", "#", Action.SUBSCRIBE, true),
                 new AclRule(Who.GROUP, "operators", "fleet/+/commands", Action.PUBLISH, true)));
@@ -184,6 +186,48 @@ class AuthIT {
     }
 
     @Test
+    void aDeviceWithItsOwnRightPassword_cannotTakeAnotherDevicesClientId_code5_andTheOwnerStaysConnected() throws Exception {
+        Principal owner = device("auth-owner");
+        Principal intruder = device("auth-intruder");
+        principal(owner);
+        principal(intruder);
+        replicated(owner);
+        replicated(intruder);
+        AtomicBoolean ownerLost = new AtomicBoolean();
+        Mqtt3BlockingClient ownerClient = MqttClient.builder().useMqttVersion3().identifier("auth-owner")
+                .serverHost("127.0.0.1").serverPort(node.server().port())
+                .addDisconnectedListener(context -> ownerLost.set(true)).buildBlocking();
+        ownerClient.connectWith().cleanSession(false).simpleAuth().username("auth-owner")
+                .password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+        try (Mqtt3Publishes seen = ownerClient.publishes(MqttGlobalPublishFilter.ALL)) {
+            ownerClient.subscribeWith().topicFilter("fleet/auth-owner/commands").qos(MqttQos.AT_LEAST_ONCE).send();
+            // the attack: right credentials, someone else's client id (takeover would be [MQTT-3.1.4-2])
+            for (String stolen : List.of("auth-owner", "auth-owner-2")) {
+                assertThat(refusal(client(stolen), "auth-intruder", PASSWORD)).as(stolen)
+                        .isEqualTo(Mqtt3ConnAckReturnCode.NOT_AUTHORIZED);
+            }
+            Mqtt3BlockingClient own = client("auth-intruder-laptop");
+            connect(own, "auth-intruder");
+            own.disconnect();
+
+            Principal operator = device("auth-owner-op").withGroups(List.of("operators"));
+            principal(operator);
+            replicated(operator);
+            Mqtt3BlockingClient commands = client("auth-owner-op");
+            connect(commands, "auth-owner-op");
+            commands.publishWith().topic("fleet/auth-owner/commands").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("still yours".getBytes(StandardCharsets.UTF_8)).send();
+            commands.disconnect();
+            Optional<Mqtt3Publish> received = seen.receive(10, TimeUnit.SECONDS);
+            assertThat(received).as("the owner's session was not taken over").isPresent();
+            assertThat(new String(received.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("still yours");
+            assertThat(ownerLost).as("the owner was never disconnected").isFalse();
+        } finally {
+            ownerClient.disconnect();
+        }
+    }
+
+    @Test
     void clientIdsHashAndPlus_gainNothingFromAPlaceholderRule() throws Exception {
         Principal sneaky = device("auth-sneaky");
         principal(sneaky);
@@ -224,7 +268,7 @@ class AuthIT {
 
     @Test
     void aVerifiedClientCertificate_logsInAsItsCn_onlyIfThatPrincipalExists() throws Exception {
-        Mqtt3BlockingClient withCertificate = MqttClient.builder().useMqttVersion3().identifier("cert-client")
+        Mqtt3BlockingClient withCertificate = MqttClient.builder().useMqttVersion3().identifier(AuthProfile.CERTIFICATE_CN)
                 .serverHost("127.0.0.1").serverPort(node.server().tlsPort())
                 .sslConfig().keyManagerFactory(AuthProfile.certificates().clientKeyManagerFactory())
                 .trustManagerFactory(AuthProfile.certificates().trustManagerFactory()).applySslConfig()
@@ -238,7 +282,7 @@ class AuthIT {
         withCertificate.connect(); // no password: the certificate is the credential
         withCertificate.disconnect();
 
-        Mqtt3BlockingClient tlsWithoutCertificate = MqttClient.builder().useMqttVersion3().identifier("tls-pw")
+        Mqtt3BlockingClient tlsWithoutCertificate = MqttClient.builder().useMqttVersion3().identifier("auth-tls-pw")
                 .serverHost("127.0.0.1").serverPort(node.server().tlsPort())
                 .sslConfig().trustManagerFactory(AuthProfile.certificates().trustManagerFactory()).applySslConfig()
                 .buildBlocking();

@@ -77,9 +77,50 @@ class ReplicaAuthTest {
     }
 
     private ConnectCode connect(String user, String password, String address) {
-        return auth.authenticate(new ConnectAttempt("c-" + user, user,
+        return connectAs(user + "-c", user, password, address);
+    }
+
+    private ConnectCode connectAs(String clientId, String user, String password, String address) {
+        return auth.authenticate(new ConnectAttempt(clientId, user,
                 password == null ? null : password.getBytes(StandardCharsets.UTF_8), address, false))
                 .toCompletableFuture().join();
+    }
+
+    @Test
+    void aUserWithTheRightPassword_mayNotTakeAnotherDevicesClientId_code5_andItIsNoFailedLogin() {
+        principals(device("v1"), device("v2"));
+        for (int i = 0; i < 5; i++) { // more than maxFailures (3): a refused id is not a guess
+            assertThat(connectAs("v2", "v1", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        }
+        assertThat(connectAs("v2-engine", "v1", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        assertThat(connectAs("v1", "v1", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connectAs("v1-engine", "v1", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(metrics.counter("tributary.auth.connects", "outcome", "client_id_refused").count()).isEqualTo(6);
+    }
+
+    @Test
+    void aConnectRuleGrantsOtherClientIds_andTheCertificatePathObeysItToo() {
+        Map<String, Principal> byName = Map.of("gw", device("gw").withGroups(List.of("gateways")), "v1", device("v1"));
+        replica.set(new AuthSnapshot(byName, List.of(
+                new AclRule(Who.GROUP, "gateways", "site-*", Action.CONNECT, true)), Map.of()));
+        assertThat(connectAs("site-7", "gw", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connectAs("site-7", "v1", "right-password", "10.0.0.1")).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        ConnectCode byCertificate = auth.authenticate(new ConnectAttempt("site-8", "v1", null, "10.0.0.1", true))
+                .toCompletableFuture().join();
+        assertThat(byCertificate).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        ConnectCode ownByCertificate = auth.authenticate(new ConnectAttempt("v1", "v1", null, "10.0.0.1", true))
+                .toCompletableFuture().join();
+        assertThat(ownByCertificate).isEqualTo(ConnectCode.ACCEPTED);
+    }
+
+    @Test
+    void anAnonymousClientKeepsAnyClientId_unlessAConnectRuleDeniesIt() {
+        principals();
+        assertThat(connectAs("whatever-it-likes", null, null, "10.0.0.1")).isEqualTo(ConnectCode.ACCEPTED);
+        replica.set(new AuthSnapshot(Map.of(), List.of(
+                new AclRule(Who.ANONYMOUS, null, "v*", Action.CONNECT, false)), Map.of()));
+        assertThat(connectAs("v1", null, null, "10.0.0.1")).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        assertThat(connectAs("sensor-1", null, null, "10.0.0.1")).isEqualTo(ConnectCode.ACCEPTED);
     }
 
     @Test
