@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +45,7 @@ class AuthEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH_TOPIC = "tributary.auth";
-    private static ServiceProcess authService;
+    private static AuthServiceRun authService;
     private static EdgeProcess edge;
     private static Http http;
 
@@ -54,21 +53,8 @@ class AuthEndToEndIT {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("auth-e2e");
         String kafka = SharedKafka.get().bootstrapServers();
-        int httpPort = ServiceProcess.freePort();
-        ProcessBuilder command = ServiceProcess.quarkusApp(ServiceProcess.root(), "auth-service", List.of("-Xmx256m"));
-        command.environment().putAll(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka,
-                "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
-                "TRIBUTARY_AUTH_TOPIC", AUTH_TOPIC,
-                "TRIBUTARY_AUTH_ADMIN_PASSWORD", Http.ADMIN_PASSWORD,
-                "TRIBUTARY_AUTH_TOKENS_KEY_FILE", work.resolve("token-signing-key.pem").toString(),
-                // as in auth-service's %test profile: cheap hashes, tokens that expire within the test
-                "TRIBUTARY_AUTH_PASSWORDS_ITERATIONS", "1000",
-                "TRIBUTARY_AUTH_TOKENS_LIFETIME", "4s"));
-        String base = "http://127.0.0.1:" + httpPort;
-        authService = ServiceProcess.start("auth-service", command, work.resolve("auth-service.log"),
-                ServiceProcess.Readiness.httpOk(URI.create(base + "/q/health/ready")));
-        http = new Http(base);
+        authService = AuthServiceRun.start(work, kafka, AUTH_TOPIC, "4s"); // tokens that expire within the test
+        http = authService.http();
         edge = EdgeProcess.builder(ServiceProcess.root(), work).authFrom(kafka, AUTH_TOPIC)
                 // expiry is tested in seconds here, not in the 30 s a real deployment tolerates
                 .settings(Map.of("TRIBUTARY_EDGE_AUTH_TOKEN_CLOCK_SKEW", "0s")).start();
