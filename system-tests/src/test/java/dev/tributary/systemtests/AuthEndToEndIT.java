@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +32,7 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 
+import dev.tributary.testsupport.AuthServiceProcess;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.ServiceProcess;
@@ -46,7 +46,7 @@ class AuthEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH_TOPIC = "tributary.auth";
-    private static ServiceProcess authService;
+    private static AuthServiceProcess authService;
     private static EdgeProcess edge;
     private static Http http;
 
@@ -54,21 +54,10 @@ class AuthEndToEndIT {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("auth-e2e");
         String kafka = SharedKafka.get().bootstrapServers();
-        int httpPort = ServiceProcess.freePort();
-        ProcessBuilder command = ServiceProcess.quarkusApp(ServiceProcess.root(), "auth-service", List.of("-Xmx256m"));
-        command.environment().putAll(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", kafka,
-                "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
-                "TRIBUTARY_AUTH_TOPIC", AUTH_TOPIC,
-                "TRIBUTARY_AUTH_ADMIN_PASSWORD", Http.ADMIN_PASSWORD,
-                "TRIBUTARY_AUTH_TOKENS_KEY_FILE", work.resolve("token-signing-key.pem").toString(),
-                // as in auth-service's %test profile: cheap hashes, tokens that expire within the test
-                "TRIBUTARY_AUTH_PASSWORDS_ITERATIONS", "1000",
-                "TRIBUTARY_AUTH_TOKENS_LIFETIME", "4s"));
-        String base = "http://127.0.0.1:" + httpPort;
-        authService = ServiceProcess.start("auth-service", command, work.resolve("auth-service.log"),
-                ServiceProcess.Readiness.httpOk(URI.create(base + "/q/health/ready")));
-        http = new Http(base);
+        // tokens that expire within the test, as in auth-service's %test profile
+        authService = AuthServiceProcess.start(ServiceProcess.root(), work, kafka, AUTH_TOPIC,
+                Map.of("TRIBUTARY_AUTH_TOKENS_LIFETIME", "4s"));
+        http = authService.http();
         edge = EdgeProcess.builder(ServiceProcess.root(), work).authFrom(kafka, AUTH_TOPIC)
                 // expiry is tested in seconds here, not in the 30 s a real deployment tolerates
                 .settings(Map.of("TRIBUTARY_EDGE_AUTH_TOKEN_CLOCK_SKEW", "0s")).start();
