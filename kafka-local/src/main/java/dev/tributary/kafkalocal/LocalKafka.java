@@ -9,24 +9,40 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 
 /**
  * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running as a
  * child JVM. It keeps its data in one directory, so it can be stopped and started again with
  * its data intact, killed, or paused (SIGSTOP) to look like a broker that hangs: the faults the
  * edge's delivery guarantee is tested against. Used by the tests, the benchmarks and {@code ./tributary up}.
+ *
+ * <p>Started with a super user ({@link #secured}), its client port speaks SASL_PLAINTEXT with
+ * SCRAM-SHA-256 only and every request is checked against Kafka ACLs (the KRaft
+ * {@code StandardAuthorizer}, deny when no ACL matches): the shape of a secured production cluster.
+ * The super user's SCRAM credentials are written into the storage when it is formatted; further
+ * users and their ACLs are added with {@link #createUser} and {@link #addAcls}. The KRaft controller
+ * port takes SASL/PLAIN as the super user only, so nothing reaches the metadata without the password.
+ * Its data directory is created readable by its owner only.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -37,6 +53,8 @@ public final class LocalKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String heap;
+    /** The super user of a secured broker; null: a plain broker anyone may use. */
+    private final ScramCredentials superUser;
     private volatile Process process;
     private final Thread reaper = new Thread(this::kill, "local-kafka-reaper");
 
@@ -47,10 +65,27 @@ public final class LocalKafka implements AutoCloseable {
      * @param heap the broker JVM's heap (-Xms and -Xmx), e.g. "512m"
      */
     public LocalKafka(Path dataDir, int port, int controllerPort, String heap) {
+        this(dataDir, port, controllerPort, heap, null);
+    }
+
+    private LocalKafka(Path dataDir, int port, int controllerPort, String heap, ScramCredentials superUser) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = port == 0 ? freePort() : port;
         this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
         this.heap = heap;
+        this.superUser = superUser;
+    }
+
+    /**
+     * A broker whose clients must log in with SASL/SCRAM-SHA-256 and are held to Kafka ACLs;
+     * {@code superUser} may do everything. The other parameters are those of the plain constructor.
+     * A data directory formatted without SASL keeps no super user: start secured ones from a new directory.
+     */
+    public static LocalKafka secured(Path dataDir, int port, int controllerPort, String heap, ScramCredentials superUser) {
+        if (superUser == null) {
+            throw new IllegalArgumentException("a secured broker needs a super user");
+        }
+        return new LocalKafka(dataDir, port, controllerPort, heap, superUser);
     }
 
     /** A broker on free ports, for tests. */
@@ -60,6 +95,87 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** Whether clients must log in (SASL/SCRAM) and are held to ACLs. */
+    public boolean isSecured() {
+        return superUser != null;
+    }
+
+    /** The bootstrap servers and, on a secured broker, the super user's login: what an admin client needs. */
+    public Map<String, Object> adminConfig() {
+        return superUser == null ? clientConfig(Map.of()) : clientConfig(superUser);
+    }
+
+    /** The bootstrap servers and {@code user}'s SASL/SCRAM login, for a client of a secured broker. */
+    public Map<String, Object> clientConfig(ScramCredentials user) {
+        return clientConfig(user.clientConfig());
+    }
+
+    private Map<String, Object> clientConfig(Map<String, Object> security) {
+        Map<String, Object> config = new HashMap<>(security);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return config;
+    }
+
+    /**
+     * Creates or updates the SCRAM-SHA-256 credentials of {@code user} on this (secured, running) broker
+     * and returns once the broker accepts logins with them.
+     */
+    public void createUser(ScramCredentials user) {
+        requireSecured();
+        try (Admin admin = Admin.create(adminConfig())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user.username(),
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), user.password())))
+                    .all().get(30, TimeUnit.SECONDS);
+            // the controller has it; logins are checked by the broker, which learns it from the metadata log
+            awaitTrue("the SCRAM user " + user.username(), () -> {
+                try {
+                    admin.describeUserScramCredentials(List.of(user.username())).description(user.username())
+                            .get(5, TimeUnit.SECONDS);
+                    return true;
+                } catch (ExecutionException notYet) {
+                    return false;
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create the Kafka user " + user.username() + ": " + e, e);
+        }
+    }
+
+    /** Adds {@code acls} on this (secured, running) broker and returns once the broker enforces all of them. */
+    public void addAcls(Collection<AclBinding> acls) {
+        requireSecured();
+        try (Admin admin = Admin.create(adminConfig())) {
+            admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            for (AclBinding acl : acls) {
+                awaitTrue("the ACL " + acl, () -> !admin.describeAcls(acl.toFilter()).values()
+                        .get(5, TimeUnit.SECONDS).isEmpty());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not add Kafka ACLs: " + e, e);
+        }
+    }
+
+    private void requireSecured() {
+        if (superUser == null) {
+            throw new IllegalStateException("a plain broker has no users or ACLs: start it with LocalKafka.secured");
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean passes() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!check.passes()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " did not reach the broker within 30 s");
+            }
+            sleep(50);
+        }
     }
 
     public Path dataDir() {
@@ -85,7 +201,7 @@ public final class LocalKafka implements AutoCloseable {
             return;
         }
         try {
-            Files.createDirectories(dataDir);
+            createOwnerOnly(dataDir);
             Path config = writeConfig();
             if (!Files.exists(logDir().resolve("meta.properties"))) {
                 format(config);
@@ -164,16 +280,36 @@ public final class LocalKafka implements AutoCloseable {
         return dataDir.resolve("kraft-logs");
     }
 
+    /**
+     * Creates {@code dir} readable by its owner only (Kafka's logs and, on a secured broker, its
+     * config with the super user's password). A directory that exists already is left as it is.
+     */
+    private static void createOwnerOnly(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Files.createDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectory(dir);
+        }
+    }
+
     private Path writeConfig() throws IOException {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (superUser == null) {
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            secure(p);
+        }
         p.setProperty("log.dirs", logDir().toString());
         // one node: every internal topic has a single replica
         p.setProperty("offsets.topic.replication.factor", "1");
@@ -186,6 +322,8 @@ public final class LocalKafka implements AutoCloseable {
         p.setProperty("num.partitions", "1");
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
         Path config = dataDir.resolve("server.properties");
+        Files.deleteIfExists(config);
+        createOwnerOnlyFile(config);
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, "written by Tributary LocalKafka on every start");
         }
@@ -196,13 +334,66 @@ public final class LocalKafka implements AutoCloseable {
         return config;
     }
 
+    /**
+     * SASL_PLAINTEXT with SCRAM-SHA-256 for clients; SASL/PLAIN for the controller port, whose one
+     * user is the super user (SCRAM users live in the metadata log, which the controller serves, so
+     * the controller cannot check SCRAM itself); the StandardAuthorizer with the super user.
+     */
+    private void secure(Properties p) {
+        String user = superUser.username();
+        String password = superUser.password();
+        p.setProperty("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", ScramCredentials.MECHANISM);
+        p.setProperty("sasl.mechanism.inter.broker.protocol", ScramCredentials.MECHANISM);
+        p.setProperty("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config", superUser.jaasConfig());
+        p.setProperty("sasl.mechanism.controller.protocol", "PLAIN");
+        p.setProperty("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("listener.name.controller.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+                        + "\" password=\"" + password + "\" user_" + user + "=\"" + password + "\";");
+        p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.setProperty("super.users", superUser.principal());
+        p.setProperty("allow.everyone.if.no.acl.found", "false");
+    }
+
+    private static void createOwnerOnlyFile(Path file) throws IOException {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+    }
+
     private void format(Path config) throws IOException {
         Path console = dataDir.resolve("kafka-format.log");
-        Process format = new ProcessBuilder(javaCommand("kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()))
-                .redirectErrorStream(true)
-                .redirectOutput(console.toFile())
-                .start();
+        createOwnerOnly(logDir());
+        List<String> command = new ArrayList<>(javaCommand("kafka.tools.StorageTool",
+                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+        Path argFile = null;
+        if (superUser != null) {
+            command.addAll(List.of("--add-scram", ScramCredentials.MECHANISM + "=[name=" + superUser.username()
+                    + ",password=" + superUser.password() + "]"));
+            // the java launcher reads its arguments from a file, so the password never shows in ps
+            argFile = dataDir.resolve("kafka-format.args");
+            Files.deleteIfExists(argFile);
+            createOwnerOnlyFile(argFile);
+            Files.write(argFile, command.subList(1, command.size()).stream().map(LocalKafka::quoted).toList(),
+                    StandardCharsets.UTF_8);
+            command = List.of(command.get(0), "@" + argFile);
+        }
+        Process format;
+        try {
+            format = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(console.toFile())
+                    .start();
+        } catch (IOException e) {
+            deleteQuietly(argFile);
+            throw e;
+        }
         try {
             if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
                 Processes.kill(format);
@@ -212,6 +403,24 @@ public final class LocalKafka implements AutoCloseable {
             Processes.kill(format);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while formatting Kafka storage", e);
+        } finally {
+            deleteQuietly(argFile);
+        }
+    }
+
+    /** One argument of a java launcher argument file, quoted so that spaces stay inside it. */
+    private static String quoted(String argument) {
+        return '"' + argument.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // nothing more to do: it sits in the owner-only data directory
         }
     }
 
@@ -267,10 +476,10 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     private boolean clusterAnswers() {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+        Map<String, Object> config = adminConfig();
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin admin = Admin.create(config)) {
             return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
             return false;

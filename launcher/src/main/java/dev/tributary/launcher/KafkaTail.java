@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code ./tributary kafka-tail TOPIC [--from-beginning]}: prints a topic's records with key, headers and
  * value, so a user sees what the edge wrote without installing Kafka's own tools. Reads every partition
  * without a consumer group (nothing is committed). The cluster is KAFKA_BOOTSTRAP_SERVERS, or the
- * Kafka that {@code ./tributary up} starts on 127.0.0.1:9092.
+ * Kafka that {@code ./tributary up} starts on 127.0.0.1:9092; further KAFKA_* variables are client
+ * settings, e.g. a secured cluster's login ({@link KafkaEnvironment}).
  */
 public final class KafkaTail {
 
@@ -54,9 +55,11 @@ public final class KafkaTail {
     }
 
     private static void tail(String topic, boolean fromBeginning) {
-        String bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092");
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // the cluster and its login (KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_JAAS_CONFIG, ...) as the services take them
+        config.putAll(KafkaEnvironment.clientConfig(System.getenv()));
+        config.putIfAbsent(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+        String bootstrap = config.getProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),

@@ -72,12 +72,11 @@ public final class Tributary {
 
     void start() throws IOException {
         // Kafka's log, credentials, keys and logs: the owner's alone. Only a directory made here is restricted:
-        // TRIBUTARY_DATA may name one that others share, whose permissions are not ours to change.
-        if (!Files.exists(data)) {
-            Files.createDirectories(data, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-        }
-        Files.createDirectories(data.resolve("logs"));
+        // TRIBUTARY_DATA may name one that others share, whose permissions are not ours to change. LocalKafka
+        // makes data/kafka owner-only itself, LocalTls data/tls.
+        createOwnerOnly(data);
+        createOwnerOnly(data.resolve("logs"));
+        createOwnerOnly(data.resolve("auth"));
         String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             requireFree(9092, "Kafka");
@@ -251,6 +250,13 @@ public final class Tributary {
      */
     private static void reapStragglers() {
         Processes.stopAll(ProcessHandle.current().descendants().toList(), STOP_TIMEOUT);
+    }
+
+    private static void createOwnerOnly(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        }
     }
 
     private static void requireFree(int port, String what) {

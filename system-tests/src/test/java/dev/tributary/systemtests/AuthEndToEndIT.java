@@ -32,6 +32,7 @@ import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCo
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 
+import dev.tributary.testsupport.AuthServiceProcess;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.ServiceProcess;
@@ -45,7 +46,7 @@ class AuthEndToEndIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AUTH_TOPIC = "tributary.auth";
-    private static AuthServiceRun authService;
+    private static AuthServiceProcess authService;
     private static EdgeProcess edge;
     private static Http http;
 
@@ -53,7 +54,9 @@ class AuthEndToEndIT {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("auth-e2e");
         String kafka = SharedKafka.get().bootstrapServers();
-        authService = AuthServiceRun.start(work, kafka, AUTH_TOPIC, "4s"); // tokens that expire within the test
+        // tokens that expire within the test, as in auth-service's %test profile
+        authService = AuthServiceProcess.start(ServiceProcess.root(), work, kafka, AUTH_TOPIC,
+                Map.of("TRIBUTARY_AUTH_TOKENS_LIFETIME", "4s"));
         http = authService.http();
         edge = EdgeProcess.builder(ServiceProcess.root(), work).authFrom(kafka, AUTH_TOPIC)
                 // expiry is tested in seconds here, not in the 30 s a real deployment tolerates

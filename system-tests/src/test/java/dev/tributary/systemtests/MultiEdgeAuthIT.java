@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 
+import dev.tributary.testsupport.AuthServiceProcess;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.ServiceProcess;
@@ -37,7 +39,7 @@ class MultiEdgeAuthIT {
     /** What is asserted: generous for a loaded 2-core machine; the figure printed is what matters. */
     private static final Duration AT_MOST = Duration.ofSeconds(3);
 
-    private static AuthServiceRun authService;
+    private static AuthServiceProcess authService;
     private static final List<EdgeProcess> EDGES = new ArrayList<>();
     private static Http http;
 
@@ -45,7 +47,7 @@ class MultiEdgeAuthIT {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("multi-edge-auth");
         String kafka = SharedKafka.get().bootstrapServers();
-        authService = AuthServiceRun.start(work, kafka, AUTH_TOPIC, "1h");
+        authService = AuthServiceProcess.start(ServiceProcess.root(), work, kafka, AUTH_TOPIC, Map.of());
         http = authService.http();
         assertThat(http.admin("PUT", "/api/acl", """
                 [{"who":"any","topicFilter":"fleet/${username}/#","action":"both","allow":true}]""").statusCode()).isEqualTo(200);

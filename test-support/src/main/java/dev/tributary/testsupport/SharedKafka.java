@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.tributary.kafkalocal.LocalKafka;
+import dev.tributary.kafkalocal.ScramCredentials;
 
 /**
  * One real Kafka broker per test JVM, started on first use and stopped when the JVM exits.
@@ -31,6 +32,16 @@ public final class SharedKafka {
     /** A fresh broker of the caller's own, for tests that must not disturb the shared one. */
     public static LocalKafka newPrivateBroker() {
         return LocalKafka.onFreePorts(newDataDir("kafka"));
+    }
+
+    /**
+     * A fresh broker of the caller's own whose clients must log in with SASL/SCRAM-SHA-256 and are held
+     * to Kafka ACLs; its super user {@code admin} ({@link LocalKafka#adminConfig()}) adds users and ACLs.
+     * Its data directory is made by the broker itself, as {@code ./tributary up}'s is.
+     */
+    public static LocalKafka newPrivateSecuredBroker() {
+        return LocalKafka.secured(newDataDir("kafka-sasl").resolve("kafka"), 0, 0, "512m",
+                ScramCredentials.generate("admin"));
     }
 
     static Path newDataDir(String prefix) {

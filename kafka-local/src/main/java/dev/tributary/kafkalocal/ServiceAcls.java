@@ -1,0 +1,68 @@
+package dev.tributary.kafkalocal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
+
+/**
+ * The Kafka ACLs each Tributary service needs on a secured cluster, and no more: the same rules
+ * docs/security.md gives as {@code kafka-acls.sh} commands. READ and WRITE imply DESCRIBE in Kafka,
+ * so DESCRIBE is not listed. A service's readiness check (describe cluster) needs no ACL.
+ */
+public final class ServiceAcls {
+
+    /** The edge's downlink consumer groups are {@code tributary-edge-downlink-<node id>} (mqtt-edge's EdgeNode). */
+    public static final String EDGE_DOWNLINK_GROUP_PREFIX = "tributary-edge-downlink-";
+
+    private ServiceAcls() {
+    }
+
+    /**
+     * auth-service: creates the auth topic at start-up (CREATE; an existing topic is answered
+     * "exists" only to whoever may create it), reads it to its end, writes it with an idempotent
+     * producer (WRITE suffices for idempotence since Kafka 2.8). It uses no consumer group.
+     */
+    public static List<AclBinding> authService(String principal, String authTopic) {
+        return List.of(
+                topic(authTopic, principal, AclOperation.CREATE),
+                topic(authTopic, principal, AclOperation.READ),
+                topic(authTopic, principal, AclOperation.WRITE));
+    }
+
+    /**
+     * mqtt-edge: reads the auth topic (assigned, no group); writes the mirror topics; reads the
+     * downlink topic in its own consumer group per node; creates the mirror and downlink topics
+     * at start-up (drop those CREATE rules and set {@code tributary.edge.mirror.topics.create=false}
+     * when an operator creates the topics).
+     */
+    public static List<AclBinding> edge(String principal, String authTopic, Collection<String> mirrorTopics,
+            String downlinkTopic) {
+        List<AclBinding> acls = new ArrayList<>();
+        acls.add(topic(authTopic, principal, AclOperation.READ));
+        for (String mirror : mirrorTopics) {
+            acls.add(topic(mirror, principal, AclOperation.WRITE));
+            acls.add(topic(mirror, principal, AclOperation.CREATE));
+        }
+        acls.add(topic(downlinkTopic, principal, AclOperation.READ));
+        acls.add(topic(downlinkTopic, principal, AclOperation.CREATE));
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, EDGE_DOWNLINK_GROUP_PREFIX, PatternType.PREFIXED),
+                allow(principal, AclOperation.READ)));
+        return acls;
+    }
+
+    private static AclBinding topic(String name, String principal, AclOperation operation) {
+        return new AclBinding(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), allow(principal, operation));
+    }
+
+    private static AccessControlEntry allow(String principal, AclOperation operation) {
+        return new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW);
+    }
+}
