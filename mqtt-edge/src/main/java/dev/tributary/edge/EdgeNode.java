@@ -24,6 +24,9 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -33,6 +36,9 @@ import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.auth.Authorizer;
 import dev.tributary.edge.auth.KafkaAuthReplica;
 import dev.tributary.edge.auth.ReplicaAuth;
+import dev.tributary.edge.cluster.ClusterSender;
+import dev.tributary.edge.cluster.KafkaOtherNodes;
+import dev.tributary.edge.cluster.KafkaRetainedStore;
 import dev.tributary.edge.config.EdgeConfig;
 import dev.tributary.edge.downlink.KafkaDownlink;
 import dev.tributary.edge.metrics.EdgeMetrics;
@@ -42,6 +48,7 @@ import dev.tributary.edge.mirror.MappingRules;
 import dev.tributary.edge.mirror.MirrorTopics;
 import dev.tributary.edge.mirror.PublishListener;
 import dev.tributary.edge.protocol.Broker;
+import dev.tributary.edge.protocol.OtherNodes;
 import dev.tributary.edge.protocol.ProtocolLimits;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
 import dev.tributary.edge.retained.RetainedStore;
@@ -67,8 +74,8 @@ public class EdgeNode {
 
     private final EdgeConfig config;
     private final EdgeMetrics metrics;
-    private final TopicTree tree = new TopicTree();
-    private final RetainedStore retained = new InMemoryRetainedStore();
+    private final TopicTree tree;
+    private final RetainedStore retained;
     private final SessionRegistry sessions;
     private final Broker broker;
     private final MqttServer server;
@@ -80,6 +87,9 @@ public class EdgeNode {
     private final KafkaMirror mirror;
     private final KafkaAuthReplica authReplica;
     private final ThreadPoolExecutor hashing;
+    private final ClusterSender clusterSender;
+    private final KafkaOtherNodes otherNodes;
+    private final KafkaRetainedStore sharedRetained;
     private KafkaDownlink downlink;
     private Admin admin;
     private ScheduledExecutorService scheduler;
@@ -96,6 +106,25 @@ public class EdgeNode {
         this.mirror = config.mirror().enabled() ? new KafkaMirror(rules, KafkaMirror.producer(producerConfig()),
                 new KafkaMirror.Settings(nodeId, config.mirror().maxQos0Pending(),
                         config.mirror().unavailableAfter().toMillis()), registry, metrics) : null;
+        EdgeConfig.Cluster cluster = config.cluster();
+        if (cluster.enabled()) {
+            Map<String, Object> producer = new HashMap<>(kafkaConfig);
+            producer.put(ProducerConfig.CLIENT_ID_CONFIG, "tributary-edge-cluster");
+            // its own thread waits for Kafka, so records keep their order and no connection waits
+            this.clusterSender = new ClusterSender(KafkaMirror.producer(producer, Long.MAX_VALUE), cluster.maxBacklogBytes(), registry);
+            this.otherNodes = new KafkaOtherNodes(kafkaConfig, new KafkaOtherNodes.Settings(nodeId, cluster.interestTopic(),
+                    cluster.inboxPrefix(), cluster.heartbeat(), cluster.nodeTimeout()), clusterSender, registry);
+            this.sharedRetained = new KafkaRetainedStore(kafkaConfig, cluster.retainedTopic(), nodeId, clusterSender,
+                    new InMemoryRetainedStore(), registry);
+            this.tree = new TopicTree(otherNodes);
+            this.retained = sharedRetained;
+        } else {
+            this.clusterSender = null;
+            this.otherNodes = null;
+            this.sharedRetained = null;
+            this.tree = new TopicTree();
+            this.retained = new InMemoryRetainedStore();
+        }
         EdgeConfig.Limits limits = config.limits();
         this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
                 limits.maxInflight(), limits.maxQueuedMessages());
@@ -119,7 +148,7 @@ public class EdgeNode {
             authorizer = allowAll;
         }
         this.broker = new Broker(sessions, tree, retained, mirror == null ? PublishListener.NONE : mirror,
-                authenticator, authorizer, metrics,
+                otherNodes == null ? OtherNodes.NONE : otherNodes, authenticator, authorizer, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout(),
                         config.tls().certificateCnAsUsername()));
@@ -220,6 +249,9 @@ public class EdgeNode {
         if (mirror != null) {
             LOG.infof("mirroring to Kafka: %s", rules.rules());
         }
+        if (otherNodes != null) {
+            startCluster();
+        }
         if (mirror != null || config.downlink().enabled()) {
             Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
             adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-edge-health");
@@ -244,6 +276,26 @@ public class EdgeNode {
         LOG.infof("edge node %s ready", nodeId);
     }
 
+    /** Creates the shared topics if asked to, then reads them; CONNECT is answered 3 until they are read. */
+    private void startCluster() {
+        EdgeConfig.Cluster cluster = config.cluster();
+        if (config.mirror().topics().create()) {
+            short replication = config.mirror().topics().replicationFactor();
+            Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+            MirrorTopics.ensure(kafkaConfig, List.of(
+                    new NewTopic(cluster.interestTopic(), 1, replication).configs(compacted),
+                    new NewTopic(cluster.retainedTopic(), 1, replication).configs(compacted),
+                    new NewTopic(KafkaOtherNodes.inboxTopic(cluster.inboxPrefix(), nodeId), 1, replication).configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(cluster.inboxRetention().toMillis())))),
+                    config.mirror().topics().required());
+        }
+        otherNodes.start(broker::deliverFromOtherNode);
+        sharedRetained.start();
+        LOG.infof("one broker with the edges on Kafka: subscriptions on %s, retained messages on %s, node %s",
+                cluster.interestTopic(), cluster.retainedTopic(), nodeId);
+    }
+
     private void publishSys() {
         try {
             sys.publish();
@@ -258,6 +310,11 @@ public class EdgeNode {
         }
         server.stop();
         // after the listener: the wills published while closing clients still reach Kafka
+        if (otherNodes != null) {
+            otherNodes.close(); // the others stop sending here at once, not after the node timeout
+            sharedRetained.close();
+            clusterSender.close();
+        }
         if (mirror != null) {
             mirror.close();
         }
@@ -300,6 +357,16 @@ public class EdgeNode {
     /** The replica of the auth topic, or null when authentication is off. */
     public KafkaAuthReplica authReplica() {
         return authReplica;
+    }
+
+    /** The other edges of the broker, or null when this node is a broker on its own. */
+    public KafkaOtherNodes otherNodes() {
+        return otherNodes;
+    }
+
+    /** Whether the node has read the state the edges share (always true for a node on its own). */
+    public boolean clusterStateLoaded() {
+        return otherNodes == null || (otherNodes.ready() && sharedRetained.loaded());
     }
 
     /** The Kafka mirror, or null when mirroring is off. */

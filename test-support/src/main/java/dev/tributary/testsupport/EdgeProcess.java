@@ -102,7 +102,10 @@ public final class EdgeProcess implements AutoCloseable {
             } else {
                 env.put("TRIBUTARY_EDGE_AUTH_TOPIC", authTopic);
             }
+            // edges that share a Kafka form one broker and must have distinct node ids
+            env.put("TRIBUTARY_EDGE_NODE_ID", "edge-" + port);
             if (kafka == null) {
+                env.put("TRIBUTARY_EDGE_CLUSTER_ENABLED", "false");
                 env.put("TRIBUTARY_EDGE_MIRROR_ENABLED", "false");
                 env.put("TRIBUTARY_EDGE_MIRROR_TOPICS_CREATE", "false");
                 env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");

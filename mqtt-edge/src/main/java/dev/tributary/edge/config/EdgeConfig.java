@@ -31,6 +31,8 @@ public interface EdgeConfig {
 
     Downlink downlink();
 
+    Cluster cluster();
+
     interface Mqtt {
         /** Interface of the MQTT TCP listener. */
         @WithDefault("127.0.0.1")
@@ -259,5 +261,40 @@ public interface EdgeConfig {
         /** How often the $SYS topics are published; 0 turns them off. */
         @WithDefault("10s")
         Duration interval();
+    }
+
+    /** Edges that share one Kafka form one broker: messages, retained messages and subscriptions cross edges. */
+    interface Cluster {
+        /** Off: the node is a broker on its own, its retained messages in its memory only. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Compacted topic where every node announces the filters its clients subscribed to, and its heartbeat. */
+        @WithDefault("tributary.cluster.interest")
+        String interestTopic();
+
+        /** A node's inbox topic is this prefix and its node id: messages other nodes hand on to it. */
+        @WithDefault("tributary.cluster.node.")
+        String inboxPrefix();
+
+        /** How long records stay in an inbox; each node reads its own from the end when it starts. */
+        @WithDefault("1h")
+        Duration inboxRetention();
+
+        /** Compacted topic of the retained messages every node serves. */
+        @WithDefault("tributary.state.retained")
+        String retainedTopic();
+
+        /** How often a node says it is alive. */
+        @WithDefault("1s")
+        Duration heartbeat();
+
+        /** A node not heard from for this long is taken as dead: no more messages are sent to it. */
+        @WithDefault("5s")
+        Duration nodeTimeout();
+
+        /** Bytes of records for other nodes (and retained messages) waiting for Kafka before QoS 0 ones are dropped. */
+        @WithDefault("67108864")
+        long maxBacklogBytes();
     }
 }

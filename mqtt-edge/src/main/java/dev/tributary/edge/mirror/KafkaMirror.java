@@ -99,15 +99,23 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
 
     /** The producer settings the guarantee rests on; {@code overrides} (kafka.* and the mirror's own) come first. */
     public static Producer<byte[], byte[]> producer(Map<String, Object> overrides) {
+        // send() must never block a connection's thread: when it cannot take a record at once, the
+        // record goes to the backlog instead
+        return producer(overrides, 0);
+    }
+
+    /**
+     * The same guarantee for a producer used from a thread of its own, whose send() may wait up to
+     * {@code maxBlockMs} for buffer space or a topic's metadata (and keeps the order of records that way).
+     */
+    public static Producer<byte[], byte[]> producer(Map<String, Object> overrides, long maxBlockMs) {
         Map<String, Object> config = new HashMap<>(overrides);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // never give up on a record: a timeout would turn "not yet in Kafka" into "lost"
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        // send() must never block a connection's thread: when it cannot take a record at once, the
-        // record goes to the backlog instead
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
         config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "tributary-edge-mirror");
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());

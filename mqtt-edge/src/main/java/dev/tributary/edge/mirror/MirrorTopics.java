@@ -26,16 +26,25 @@ public final class MirrorTopics {
      */
     public static void ensure(Map<String, Object> kafkaConfig, Set<String> topics, int partitions, short replication,
             boolean required) {
-        if (topics.isEmpty()) {
+        ensure(kafkaConfig, topics.stream().map(t -> new NewTopic(t, partitions, replication)).toList(), required);
+    }
+
+    /** The same for topics each with its own partitions, replication and settings (e.g. compacted state topics). */
+    public static void ensure(Map<String, Object> kafkaConfig, List<NewTopic> requests, boolean required) {
+        if (requests.isEmpty()) {
             return;
         }
+        Map<String, NewTopic> byName = new java.util.HashMap<>();
+        requests.forEach(r -> byName.put(r.name(), r));
         List<String> failures = new ArrayList<>();
         try (Admin admin = Admin.create(kafkaConfig)) {
-            List<NewTopic> requests = topics.stream().map(t -> new NewTopic(t, partitions, replication)).toList();
             admin.createTopics(requests).values().forEach((topic, future) -> {
                 try {
                     future.get(30, TimeUnit.SECONDS);
-                    LOG.infof("created Kafka topic %s (%d partitions, replication %d)", topic, partitions, replication);
+                    NewTopic created = byName.get(topic);
+                    LOG.infof("created Kafka topic %s (%d partitions, replication %d%s)", topic, created.numPartitions(),
+                            created.replicationFactor(), created.configs() == null || created.configs().isEmpty() ? ""
+                                    : ", " + created.configs());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         failures.add(topic + ": " + e.getCause().getMessage());

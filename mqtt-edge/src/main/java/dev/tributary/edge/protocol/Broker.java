@@ -2,6 +2,7 @@ package dev.tributary.edge.protocol;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -17,14 +18,18 @@ import dev.tributary.edge.subscriptions.TopicTree;
 
 /**
  * What all connections of a node share: sessions, subscriptions, retained messages, the hook to
- * the Kafka mirror and the auth decisions. Routes an accepted message to every matching session.
+ * the Kafka mirror, the other nodes of the broker and the auth decisions. Routes an accepted message
+ * to every matching session of this node and hands it on to the other nodes that want it.
  */
 public final class Broker {
+
+    private static final CompletionStage<Void> DONE = OtherNodes.DONE;
 
     private final SessionRegistry sessions;
     private final TopicTree tree;
     private final RetainedStore retained;
     private final PublishListener listener;
+    private final OtherNodes otherNodes;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final EdgeMetrics metrics;
@@ -33,10 +38,17 @@ public final class Broker {
 
     public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
             Authenticator authenticator, Authorizer authorizer, EdgeMetrics metrics, ProtocolLimits limits) {
+        this(sessions, tree, retained, listener, OtherNodes.NONE, authenticator, authorizer, metrics, limits);
+    }
+
+    public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
+            OtherNodes otherNodes, Authenticator authenticator, Authorizer authorizer, EdgeMetrics metrics,
+            ProtocolLimits limits) {
         this.sessions = sessions;
         this.tree = tree;
         this.retained = retained;
         this.listener = listener;
+        this.otherNodes = otherNodes;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.metrics = metrics;
@@ -56,15 +68,33 @@ public final class Broker {
 
     /**
      * A PUBLISH accepted from a client: stored if retained, routed to this node's subscribers at
-     * once, and handed to the mirror, whose stage decides when the client is acknowledged.
+     * once, handed on to the other nodes that have subscribers for it, and handed to the mirror. The
+     * client is acknowledged when all of that is durable.
      */
     CompletionStage<Void> publish(Message message) {
         metrics.received();
-        if (message.retain()) {
-            retained.put(message);
-        }
+        CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
         route(message);
-        return listener.accepted(message);
+        CompletionStage<Void> forwarded = otherNodes.forward(message);
+        CompletionStage<Void> mirrored = listener.accepted(message);
+        if (stored == DONE && forwarded == DONE) {
+            return mirrored; // the common case: nothing to wait for but the mirror, and nothing allocated
+        }
+        return CompletableFuture.allOf(stored.toCompletableFuture(), forwarded.toCompletableFuture(),
+                mirrored.toCompletableFuture());
+    }
+
+    /**
+     * A message another node accepted and handed on because clients here subscribed to its topic: routed
+     * to them only (that node has stored it if retained, and mirrored it).
+     */
+    public void deliverFromOtherNode(Message message) {
+        route(message);
+    }
+
+    /** Whether the node has read the state it shares with the others (retained messages, their subscriptions). */
+    boolean stateLoaded() {
+        return retained.loaded() && otherNodes.ready();
     }
 
     /**

@@ -152,6 +152,11 @@ public final class Connection {
             refuse(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + connect.protocolLevel()); // [MQTT-3.1.2-2]
             return;
         }
+        if (!broker.stateLoaded()) {
+            // a half-read set of retained messages or of other nodes' subscriptions would serve as if complete
+            refuse(ConnectCode.SERVER_UNAVAILABLE, "the node has not read the broker's shared state from Kafka yet");
+            return;
+        }
         String certificateUser = limits.certificateCnAsUsername() ? link.certificateCommonName() : null;
         String user = certificateUser != null ? certificateUser : connect.username();
         String id = connect.clientId() == null ? "" : connect.clientId();

@@ -15,6 +15,17 @@ import dev.tributary.common.topic.Topics;
  */
 public final class TopicTree {
 
+    /**
+     * Told when a filter gets its first subscriber and when it loses its last one: what other edge nodes
+     * need to know to send this node the messages its clients want. Called under the tree's lock, in the
+     * order the changes happen; must not block.
+     */
+    public interface FilterInterest {
+        FilterInterest NONE = (filter, subscribed) -> { };
+
+        void changed(String filter, boolean subscribed);
+    }
+
     private static final String PLUS = "+";
     private static final String HASH = "#";
 
@@ -29,6 +40,15 @@ public final class TopicTree {
 
     private final Node root = new Node();
     private final AtomicInteger count = new AtomicInteger();
+    private final FilterInterest interest;
+
+    public TopicTree() {
+        this(FilterInterest.NONE);
+    }
+
+    public TopicTree(FilterInterest interest) {
+        this.interest = interest;
+    }
 
     /** Adds or replaces [MQTT-3.8.4-3] a subscription; returns whether it is new. */
     public synchronized boolean subscribe(String clientId, String filter, int qos) {
@@ -36,9 +56,13 @@ public final class TopicTree {
         for (String level : Topics.levels(filter)) {
             node = node.children.computeIfAbsent(level, l -> new Node());
         }
+        boolean first = node.subscribers.isEmpty();
         boolean added = node.subscribers.put(clientId, qos) == null;
         if (added) {
             count.incrementAndGet();
+            if (first) {
+                interest.changed(filter, true);
+            }
         }
         return added;
     }
@@ -57,6 +81,9 @@ public final class TopicTree {
         boolean removed = path[levels.length].subscribers.remove(clientId) != null;
         if (removed) {
             count.decrementAndGet();
+            if (path[levels.length].subscribers.isEmpty()) {
+                interest.changed(filter, false);
+            }
             // prune the branch so a churn of unique filters does not grow the tree forever
             for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
                 path[i - 1].children.remove(levels[i - 1], path[i]);

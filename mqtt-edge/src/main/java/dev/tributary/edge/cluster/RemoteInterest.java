@@ -1,0 +1,110 @@
+package dev.tributary.edge.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import dev.tributary.edge.subscriptions.TopicTree;
+
+/**
+ * What this node knows of the other nodes: which filters each one's clients subscribed to, and whether it
+ * is alive. Built from the interest topic, where each node writes one record per filter it has subscribers
+ * for (key {@code <node> NUL <filter>}, value present; a tombstone when the last subscriber leaves) and a
+ * heartbeat (key {@code <node> NUL}, the empty filter). A node whose heartbeat has not been seen for the
+ * node timeout is dead: nothing is sent to it, whatever its records say, until it beats again.
+ */
+final class RemoteInterest {
+
+    private static final char SEPARATOR = '\0';
+
+    /** One record of the interest topic, decoded. */
+    record Entry(String node, String filter) {
+
+        boolean heartbeat() {
+            return filter.isEmpty();
+        }
+    }
+
+    private final String self;
+    private final long timeoutNanos;
+    private final LongSupplier clock;
+    // a tree whose "clients" are node ids: matching a topic gives the nodes that want it
+    private final TopicTree filters = new TopicTree();
+    private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+
+    RemoteInterest(String self, long timeoutNanos, LongSupplier clock) {
+        this.self = self;
+        this.timeoutNanos = timeoutNanos;
+        this.clock = clock;
+    }
+
+    static byte[] key(String node, String filter) {
+        return (node + SEPARATOR + filter).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The record's node and filter, or null for a key that is not one (skipped by the caller). */
+    static Entry entry(byte[] key) {
+        if (key == null) {
+            return null;
+        }
+        String text = new String(key, StandardCharsets.UTF_8);
+        int at = text.indexOf(SEPARATOR);
+        if (at <= 0) {
+            return null;
+        }
+        return new Entry(text.substring(0, at), text.substring(at + 1));
+    }
+
+    /** Applies a record of another node ({@code present} false for a tombstone); this node's own are ignored. */
+    void apply(Entry entry, boolean present) {
+        if (entry.node().equals(self)) {
+            return;
+        }
+        if (entry.heartbeat()) {
+            if (present) {
+                lastSeen.put(entry.node(), clock.getAsLong());
+            } else {
+                lastSeen.remove(entry.node()); // stopped cleanly
+            }
+        } else if (present) {
+            filters.subscribe(entry.node(), entry.filter(), 0);
+        } else {
+            filters.unsubscribe(entry.node(), entry.filter());
+        }
+    }
+
+    /** The live nodes that have a subscriber for {@code topic}. */
+    Set<String> nodesFor(String topic) {
+        Map<String, Integer> matching = filters.match(topic);
+        if (matching.isEmpty()) {
+            return Set.of();
+        }
+        long now = clock.getAsLong();
+        Set<String> out = new java.util.HashSet<>(matching.size());
+        for (String node : matching.keySet()) {
+            Long seen = lastSeen.get(node);
+            if (seen != null && now - seen <= timeoutNanos) {
+                out.add(node);
+            }
+        }
+        return out;
+    }
+
+    /** Other nodes whose heartbeat is recent. */
+    int liveNodes() {
+        long now = clock.getAsLong();
+        int alive = 0;
+        for (long seen : lastSeen.values()) {
+            if (now - seen <= timeoutNanos) {
+                alive++;
+            }
+        }
+        return alive;
+    }
+
+    int filterCount() {
+        return filters.size();
+    }
+}
