@@ -24,13 +24,19 @@ public final class MqttBytes {
     public static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 5);
         out.write(firstByte);
-        int length = body.length;
+        out.writeBytes(remainingLength(body.length));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    /** The bytes of a remaining length [MQTT-2.2.3]: 7 bits each, low first, the top bit saying more follow. */
+    public static byte[] remainingLength(int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4);
         do {
             int digit = length % 128;
             length /= 128;
             out.write(length > 0 ? digit | 0x80 : digit);
         } while (length > 0);
-        out.writeBytes(body);
         return out.toByteArray();
     }
 
