@@ -242,4 +242,10 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
                 ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
                 : String.valueOf(remote);
     }
+
+    @Override
+    public String remoteHost() {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+    }
 }
