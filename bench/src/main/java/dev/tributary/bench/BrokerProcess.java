@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.tributary.testsupport.EdgeProcess;
+import dev.tributary.testsupport.ProcessMemory;
 import dev.tributary.testsupport.ServiceProcess;
 
 /**
@@ -101,16 +102,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Resident memory in KiB, from /proc. */
     long rssKib() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        long kib = ProcessMemory.rssKib(process.pid());
+        if (kib < 0) {
+            throw new IllegalStateException("no VmRSS for " + name);
         }
-        throw new IllegalStateException("no VmRSS for " + name);
+        return kib;
     }
 
     /** CPU seconds (user + system) used so far, from /proc/PID/stat. */
@@ -186,32 +182,11 @@ final class BrokerProcess implements AutoCloseable {
 
     /** Bytes of live objects on a JVM broker's heap (a class histogram forces a full GC first); -1 otherwise. */
     long liveHeapBytes() {
-        if (!isJvm()) {
-            return -1;
-        }
-        String histogram = jcmd("GC.class_histogram");
-        for (String line : histogram.split("\n")) {
-            if (line.startsWith("Total")) {
-                String[] fields = line.trim().split("\\s+");
-                return Long.parseLong(fields[2]);
-            }
-        }
-        throw new IllegalStateException("no heap total in:\n" + histogram);
+        return isJvm() ? ProcessMemory.liveHeapBytes(process.pid()) : -1;
     }
 
     String jcmd(String command) {
-        try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(process.pid()), command).redirectErrorStream(true).start();
-            String out = new String(jcmd.getInputStream().readAllBytes());
-            jcmd.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
+        return ProcessMemory.jcmd(process.pid(), command);
     }
 
     @Override

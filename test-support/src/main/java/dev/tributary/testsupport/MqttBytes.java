@@ -5,6 +5,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Hand-written MQTT 3.1.1 bytes, for what no client library sends (malformed or oversize packets,
@@ -20,13 +24,19 @@ public final class MqttBytes {
     public static byte[] packet(int firstByte, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 5);
         out.write(firstByte);
-        int length = body.length;
+        out.writeBytes(remainingLength(body.length));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    /** The bytes of a remaining length [MQTT-2.2.3]: 7 bits each, low first, the top bit saying more follow. */
+    public static byte[] remainingLength(int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(4);
         do {
             int digit = length % 128;
             length /= 128;
             out.write(length > 0 ? digit | 0x80 : digit);
         } while (length > 0);
-        out.writeBytes(body);
         return out.toByteArray();
     }
 
@@ -44,6 +54,53 @@ public final class MqttBytes {
             multiplier *= 128;
         } while ((b & 0x80) != 0);
         return value;
+    }
+
+    /**
+     * The whole packets of a recorded byte stream, in order, split by their fixed headers [MQTT-2.2.3] (the
+     * framing is the same in MQTT 3.1, 3.1.1 and 5); bytes of an incomplete last packet are left out.
+     */
+    public static List<byte[]> split(byte[] stream) {
+        List<byte[]> packets = new ArrayList<>();
+        int at = 0;
+        while (at + 2 <= stream.length) {
+            int length = 0;
+            int multiplier = 1;
+            int i = at + 1;
+            int b;
+            do {
+                if (i >= stream.length || i - at > 4) {
+                    return packets; // incomplete, or a remaining length of more than 4 bytes: not a packet
+                }
+                b = stream[i++] & 0xFF;
+                length += (b & 0x7F) * multiplier;
+                multiplier *= 128;
+            } while ((b & 0x80) != 0);
+            if (i + length > stream.length) {
+                return packets;
+            }
+            packets.add(Arrays.copyOfRange(stream, at, i + length));
+            at = i + length;
+        }
+        return packets;
+    }
+
+    /** The packet type of a first byte, by its name in the specification (15 is MQTT 5's AUTH). */
+    public static String typeName(int firstByte) {
+        return TYPE_NAMES[(firstByte >> 4) & 0x0F];
+    }
+
+    private static final String[] TYPE_NAMES = { "RESERVED", "CONNECT", "CONNACK", "PUBLISH", "PUBACK", "PUBREC",
+            "PUBREL", "PUBCOMP", "SUBSCRIBE", "SUBACK", "UNSUBSCRIBE", "UNSUBACK", "PINGREQ", "PINGRESP", "DISCONNECT",
+            "AUTH" };
+
+    /** Lower-case hex, no separators: how recorded packets are stored. */
+    public static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    public static byte[] fromHex(String hex) {
+        return HexFormat.of().parseHex(hex);
     }
 
     /** A CONNECT (MQTT 3.1.1, clean session, no credentials, no will). */

@@ -23,7 +23,16 @@ public interface ClientLink {
     /** Closes the network connection (idempotent). */
     void close();
 
+    /** The client's address and port, for log lines. */
     String remoteAddress();
+
+    /**
+     * The client's address without its port: what failed logins are counted by. A client's every new
+     * connection has a new port, so counting by address and port never throttled anyone.
+     */
+    default String remoteHost() {
+        return remoteAddress();
+    }
 
     /** The CN of the client certificate verified on this connection, or null (no TLS, or no certificate). */
     String certificateCommonName();

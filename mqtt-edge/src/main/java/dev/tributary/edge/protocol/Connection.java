@@ -186,8 +186,9 @@ public final class Connection {
         clientId = id;
         username = user;
         state = State.AUTHENTICATING;
+        // throttled per address, not per address and port: each new connection of a client has a new port
         broker.authenticator().authenticate(new Authenticator.ConnectAttempt(clientId, username, connect.password(),
-                        link.remoteAddress(), certificateUser != null))
+                        link.remoteHost(), certificateUser != null))
                 .whenComplete((code, error) -> link.execute(() -> authenticated(connect, code, error)));
     }
 

@@ -16,6 +16,7 @@ import dev.tributary.edge.protocol.Connection;
 import dev.tributary.edge.protocol.Packet;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
@@ -129,6 +130,9 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
             // resets and broken pipes are how mobile devices leave: not worth more than a debug line;
             // closing makes it a lost connection (will published) through channelInactive
             LOG.debugf("connection error for %s: %s", connection, cause.getMessage());
+        } else if (cause instanceof DecoderException && connection != null) {
+            // the client's bytes broke the framing under MQTT (a corrupt WebSocket frame): bad input, one line, no stack trace
+            connection.violation("malformed frame: " + cause.getMessage());
         } else {
             LOG.warnf(cause, "unexpected error on %s; closing it", connection);
             if (connection != null) {
@@ -241,5 +245,11 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
         return remote instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
                 : String.valueOf(remote);
+    }
+
+    @Override
+    public String remoteHost() {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
     }
 }
