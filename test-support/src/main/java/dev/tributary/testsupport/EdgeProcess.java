@@ -114,8 +114,11 @@ public final class EdgeProcess implements AutoCloseable {
                 env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
             }
             env.putAll(settings);
-            ServiceProcess process = ServiceProcess.start("mqtt-edge", command, work.resolve("tributary.log"),
-                    ServiceProcess.Readiness.portOpen(port));
+            // with Kafka, CONNECT is answered 3 until the edge has read the state the edges share
+            ServiceProcess.Readiness readiness = kafka == null ? ServiceProcess.Readiness.portOpen(port)
+                    : ServiceProcess.Readiness.portOpenAndCheckUp(port,
+                            java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"), "cluster-state");
+            ServiceProcess process = ServiceProcess.start("mqtt-edge", command, work.resolve("tributary.log"), readiness);
             return new EdgeProcess(process, port, httpPort, webSocketPort);
         }
     }

@@ -30,6 +30,8 @@ import dev.tributary.kafkalocal.Processes;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -51,6 +53,35 @@ public final class ServiceProcess implements AutoCloseable {
                     return true;
                 } catch (IOException notYet) {
                     return false;
+                }
+            };
+        }
+
+        /**
+         * Ready when the service accepts TCP connections on {@code port} and the health check {@code check}
+         * in the Quarkus readiness document at {@code readyUrl} is UP, whatever the others say (the
+         * document answers 503 while any check is DOWN).
+         */
+        static Readiness portOpenAndCheckUp(int port, URI readyUrl, String check) {
+            Readiness open = portOpen(port);
+            return () -> {
+                if (!open.ready()) {
+                    return false;
+                }
+                try {
+                    String body = HTTP.send(HttpRequest.newBuilder(readyUrl).timeout(Duration.ofSeconds(3)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    for (com.fasterxml.jackson.databind.JsonNode c : JSON.readTree(body).path("checks")) {
+                        if (check.equals(c.path("name").asText())) {
+                            return "UP".equals(c.path("status").asText());
+                        }
+                    }
+                    return false;
+                } catch (IOException notYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
                 }
             };
         }
