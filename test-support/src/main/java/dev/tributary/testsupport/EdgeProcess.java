@@ -94,6 +94,10 @@ public final class EdgeProcess implements AutoCloseable {
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_INFLIGHT", "65000");
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER_DISCONNECT", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_BYTES", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_BYTES_TOTAL", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_SUBSCRIPTIONS_PER_SESSION", "100000");
             env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
             env.put("TRIBUTARY_EDGE_DOWNLINK_ENABLED", "false");
             if (authTopic == null) {
@@ -108,6 +112,7 @@ public final class EdgeProcess implements AutoCloseable {
                 env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
             } else {
                 env.put("TRIBUTARY_EDGE_MIRROR_MAX_QOS0_PENDING", "1000000");
+                env.put("TRIBUTARY_EDGE_MIRROR_MAX_PENDING_BYTES", Long.toString(1024L * 1024 * 1024));
                 env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
             }
             env.putAll(settings);
