@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Hand-written MQTT 3.1.1 bytes, for what no client library sends (malformed or oversize packets,
@@ -77,11 +78,18 @@ public final class MqttBytes {
 
     /** A SUBSCRIBE of one filter with packet id 1. */
     public static byte[] subscribe(String filter, int qos) {
+        return subscribe(1, List.of(filter), qos);
+    }
+
+    /** A SUBSCRIBE of {@code filters}, each at {@code qos}. */
+    public static byte[] subscribe(int packetId, List<String> filters, int qos) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(0);
-        body.write(1);
-        writeString(body, filter.getBytes(StandardCharsets.UTF_8));
-        body.write(qos);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        for (String filter : filters) {
+            writeString(body, filter.getBytes(StandardCharsets.UTF_8));
+            body.write(qos);
+        }
         return packet(0x82, body.toByteArray());
     }
 
