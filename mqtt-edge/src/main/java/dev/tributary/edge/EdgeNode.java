@@ -49,10 +49,14 @@ import dev.tributary.edge.mirror.MirrorTopics;
 import dev.tributary.edge.mirror.PublishListener;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.protocol.OtherNodes;
+import dev.tributary.edge.protocol.ClientLimits;
 import dev.tributary.edge.protocol.ProtocolLimits;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
+import dev.tributary.edge.retained.RetainedLimits;
 import dev.tributary.edge.retained.RetainedStore;
+import dev.tributary.edge.session.ByteBudget;
 import dev.tributary.edge.session.InMemorySessionStore;
+import dev.tributary.edge.session.SessionLimits;
 import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.sys.SysTopics;
@@ -105,7 +109,10 @@ public class EdgeNode {
         this.rules = mappingRules(config.mirror());
         this.mirror = config.mirror().enabled() ? new KafkaMirror(rules, KafkaMirror.producer(producerConfig()),
                 new KafkaMirror.Settings(nodeId, config.mirror().maxQos0Pending(),
-                        config.mirror().unavailableAfter().toMillis()), registry, metrics) : null;
+                        config.mirror().unavailableAfter().toMillis(), config.mirror().maxPendingBytes()), registry, metrics) : null;
+        EdgeConfig.Retained retainedLimits = config.retained();
+        InMemoryRetainedStore localRetained = new InMemoryRetainedStore(new RetainedLimits(retainedLimits.maxMessages(),
+                retainedLimits.maxBytes(), retainedLimits.maxMessagesPerTree(), retainedLimits.maxBytesPerTree()));
         EdgeConfig.Cluster cluster = config.cluster();
         if (cluster.enabled()) {
             Map<String, Object> producer = new HashMap<>(kafkaConfig);
@@ -115,7 +122,7 @@ public class EdgeNode {
             this.otherNodes = new KafkaOtherNodes(kafkaConfig, new KafkaOtherNodes.Settings(nodeId, cluster.interestTopic(),
                     cluster.inboxPrefix(), cluster.heartbeat(), cluster.nodeTimeout()), clusterSender, registry);
             this.sharedRetained = new KafkaRetainedStore(kafkaConfig, cluster.retainedTopic(), nodeId, clusterSender,
-                    new InMemoryRetainedStore(), registry);
+                    localRetained, registry);
             this.tree = new TopicTree(otherNodes);
             this.retained = sharedRetained;
         } else {
@@ -123,11 +130,14 @@ public class EdgeNode {
             this.otherNodes = null;
             this.sharedRetained = null;
             this.tree = new TopicTree();
-            this.retained = new InMemoryRetainedStore();
+            this.retained = localRetained;
         }
         EdgeConfig.Limits limits = config.limits();
+        checkLimits(limits);
         this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
-                limits.maxInflight(), limits.maxQueuedMessages());
+                new SessionLimits(limits.maxInflight(), limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                        limits.maxSubscriptionsPerSession(), limits.maxAwaitingRelease()),
+                new ByteBudget(limits.maxQueuedBytesTotal()));
         EdgeConfig.Auth auth = config.auth();
         Authenticator authenticator;
         Authorizer authorizer;
@@ -151,14 +161,19 @@ public class EdgeNode {
                 otherNodes == null ? OtherNodes.NONE : otherNodes, authenticator, authorizer, metrics,
                 new ProtocolLimits(new TopicLimits(limits.maxTopicLength(), limits.maxTopicLevels()),
                         limits.maxClientIdLength(), config.mqtt().allowAnonymous(), config.mqtt().connectTimeout(),
-                        config.tls().certificateCnAsUsername()));
+                        config.tls().certificateCnAsUsername()),
+                new ClientLimits(limits.maxPacketsBeforeConnack(), limits.maxBytesBeforeConnack(), limits.maxPendingAckBytes(),
+                        limits.maxFiltersPerSubscribe()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
                 config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
-                limits.maxOutboundBuffer(), webSocket(config.websocket(), config.tls()), tls(config.tls())));
+                limits.maxOutboundBuffer(), limits.maxOutboundBufferDisconnect(), webSocket(config.websocket(), config.tls()), tls(config.tls())));
         this.sys = new SysTopics(broker, sessions, tree, retained, metrics, version);
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);
         metrics.gauge("tributary.mqtt.retained", "retained messages", retained::size);
+        metrics.gauge("tributary.mqtt.retained.bytes", "bytes the retained messages take, as their limits count them",
+                retained::bytes);
+        metrics.gauge("tributary.mqtt.queued.bytes", "bytes of the messages queued in all sessions", sessions::queuedBytes);
     }
 
     private void disconnectUsers(Set<String> users) {
@@ -176,6 +191,18 @@ public class EdgeNode {
     }
 
     /** Rules from configuration, validated now so a typo stops the node at start-up with its reason. */
+    /** Bounds that only make sense in one order; a wrong order would turn a soft limit into a disconnect. */
+    private static void checkLimits(EdgeConfig.Limits limits) {
+        if (limits.maxOutboundBufferDisconnect() <= limits.maxOutboundBuffer()) {
+            throw new IllegalArgumentException("tributary.edge.limits.max-outbound-buffer-disconnect ("
+                    + limits.maxOutboundBufferDisconnect() + ") must be larger than max-outbound-buffer (" + limits.maxOutboundBuffer() + ")");
+        }
+        if (limits.maxBytesBeforeConnack() <= limits.maxPacketSize()) {
+            LOG.warnf("tributary.edge.limits.max-bytes-before-connack (%d) is not above max-packet-size (%d): a client that "
+                    + "sends one large packet right after CONNECT is disconnected", limits.maxBytesBeforeConnack(), limits.maxPacketSize());
+        }
+    }
+
     private static MappingRules mappingRules(EdgeConfig.Mirror mirror) {
         List<MappingRule> rules = new ArrayList<>();
         for (int i = 0; i < mirror.rules().size(); i++) {

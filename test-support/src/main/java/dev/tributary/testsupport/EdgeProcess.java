@@ -94,6 +94,10 @@ public final class EdgeProcess implements AutoCloseable {
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_INFLIGHT", "65000");
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_MESSAGES", "10000000");
             env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER", Integer.toString(512 * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_OUTBOUND_BUFFER_DISCONNECT", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_BYTES", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_QUEUED_BYTES_TOTAL", Long.toString(1024L * 1024 * 1024));
+            env.put("TRIBUTARY_EDGE_LIMITS_MAX_SUBSCRIPTIONS_PER_SESSION", "100000");
             env.put("TRIBUTARY_EDGE_SYS_INTERVAL", "0s");
             env.put("TRIBUTARY_EDGE_DOWNLINK_ENABLED", "false");
             if (authTopic == null) {
@@ -111,6 +115,7 @@ public final class EdgeProcess implements AutoCloseable {
                 env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9");
             } else {
                 env.put("TRIBUTARY_EDGE_MIRROR_MAX_QOS0_PENDING", "1000000");
+                env.put("TRIBUTARY_EDGE_MIRROR_MAX_PENDING_BYTES", Long.toString(1024L * 1024 * 1024));
                 env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
             }
             env.putAll(settings);
@@ -150,6 +155,23 @@ public final class EdgeProcess implements AutoCloseable {
 
     public ServiceProcess process() {
         return process;
+    }
+
+    /**
+     * Bytes of live objects on the edge's heap: {@code jcmd GC.class_histogram} runs a full collection first,
+     * so garbage is not counted.
+     */
+    public long liveHeapBytes() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+        String histogram = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor();
+        for (String line : histogram.split("\n")) {
+            if (line.startsWith("Total")) {
+                return Long.parseLong(line.trim().split("\\s+")[2]);
+            }
+        }
+        throw new IllegalStateException("no heap total in:\n" + histogram);
     }
 
     /** Stops the edge and starts it again on the same ports, as an operator's restart would. */

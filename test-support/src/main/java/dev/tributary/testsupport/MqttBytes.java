@@ -134,11 +134,18 @@ public final class MqttBytes {
 
     /** A SUBSCRIBE of one filter with packet id 1. */
     public static byte[] subscribe(String filter, int qos) {
+        return subscribe(1, List.of(filter), qos);
+    }
+
+    /** A SUBSCRIBE of {@code filters}, each at {@code qos}. */
+    public static byte[] subscribe(int packetId, List<String> filters, int qos) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(0);
-        body.write(1);
-        writeString(body, filter.getBytes(StandardCharsets.UTF_8));
-        body.write(qos);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xFF);
+        for (String filter : filters) {
+            writeString(body, filter.getBytes(StandardCharsets.UTF_8));
+            body.write(qos);
+        }
         return packet(0x82, body.toByteArray());
     }
 

@@ -61,18 +61,22 @@ final class ClientReceiveCheck implements ReceiveCheck {
     }
 
     @Override
+    public boolean maySubscribe(String filter) {
+        if (auth.aclGeneration() != generation) {
+            // the subscriptions are unknown here: a version that never matches makes the next delivery derive them
+            refresh(Map.of(), Integer.MIN_VALUE);
+        }
+        if (rules != null && rules.grants(filter)) {
+            return true;
+        }
+        auth.deniedSubscribe();
+        return false;
+    }
+
+    @Override
     public boolean mayReceive(String topic, Map<String, Integer> subscriptions, int version) {
-        long current = auth.aclGeneration();
-        if (current != generation) {
-            // the generation is read before the snapshot: rules at least as new as the generation noted
-            rules = auth.receiveRules(clientId, username);
-            generation = current;
-            whollyAllowed = wholly(subscriptions);
-            subscriptionsVersion = version;
-            recent0 = recent1 = recent2 = recent3 = null;
-            if (cache != null) {
-                Arrays.fill(cache, null);
-            }
+        if (auth.aclGeneration() != generation) {
+            refresh(subscriptions, version);
         } else if (version != subscriptionsVersion) {
             whollyAllowed = wholly(subscriptions);
             subscriptionsVersion = version;
@@ -84,6 +88,20 @@ final class ClientReceiveCheck implements ReceiveCheck {
         boolean allowed = whollyAllowedTopic(topic) || cached(topic);
         remember(topic, allowed);
         return allowed || denied();
+    }
+
+    /** The client's rules under the current ACL generation, and nothing derived from older ones. */
+    private void refresh(Map<String, Integer> subscriptions, int version) {
+        // the generation is read before the snapshot: rules at least as new as the generation noted
+        long current = auth.aclGeneration();
+        rules = auth.receiveRules(clientId, username);
+        generation = current;
+        whollyAllowed = wholly(subscriptions);
+        subscriptionsVersion = version;
+        recent0 = recent1 = recent2 = recent3 = null;
+        if (cache != null) {
+            Arrays.fill(cache, null);
+        }
     }
 
     private int recent(String topic) {

@@ -11,7 +11,17 @@ import java.util.Map;
 public interface ReceiveCheck {
 
     /** For brokers without ACLs. */
-    ReceiveCheck ALLOW_ALL = (topic, subscriptions, subscriptionsVersion) -> true;
+    ReceiveCheck ALLOW_ALL = new ReceiveCheck() {
+        @Override
+        public boolean mayReceive(String topic, Map<String, Integer> subscriptions, int subscriptionsVersion) {
+            return true;
+        }
+
+        @Override
+        public boolean maySubscribe(String filter) {
+            return true;
+        }
+    };
 
     /**
      * @param subscriptions  the session's subscriptions (filter to QoS), a live view
@@ -19,4 +29,11 @@ public interface ReceiveCheck {
      *     may keep what it derived from the subscriptions until it does
      */
     boolean mayReceive(String topic, Map<String, Integer> subscriptions, int subscriptionsVersion);
+
+    /**
+     * Whether a SUBSCRIBE to {@code filter} is granted: some topic under it could be received (see
+     * {@link Authorizer}). Decided by the rules this check already holds for the client, so a SUBSCRIBE of
+     * many filters costs no compilation of the node's rule list per filter.
+     */
+    boolean maySubscribe(String filter);
 }

@@ -259,6 +259,10 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         deniedReceive.increment();
     }
 
+    void deniedSubscribe() {
+        deniedSubscribe.increment();
+    }
+
     /** Who the client is under {@code snapshot}, or null for a user that is unknown or disabled. */
     private static AclCheck.Subject subject(AuthSnapshot snapshot, String clientId, String username) {
         if (username == null) {

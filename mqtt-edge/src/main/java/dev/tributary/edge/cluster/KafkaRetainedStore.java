@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.protocol.Message;
-import dev.tributary.edge.protocol.OtherNodes;
 import dev.tributary.edge.retained.RetainedStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * (CONNECT is answered 3 until it has) and follows it, so a message retained on one node is served by all.
  * A PUBLISH is applied locally at once and written to the topic; each node then applies the topic's records
  * in the topic's order, so when two nodes retain on one topic at the same moment, every node ends with the
- * one Kafka ordered last. {@code $} topics ($SYS) are each node's own and stay local.
+ * one Kafka ordered last. {@code $} topics ($SYS) are each node's own and stay local. Every node keeps
+ * within its own retained limits, so all nodes should have the same.
  */
 public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
 
@@ -51,11 +51,21 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
         reader.start();
     }
 
+    /** Kept on this node only (e.g. as another node's record arrives). */
     @Override
-    public CompletionStage<Void> put(Message message) {
-        local.put(message);
-        if (message.topic().startsWith("$")) {
-            return OtherNodes.DONE;
+    public Outcome put(Message message) {
+        return local.put(message);
+    }
+
+    /**
+     * Kept here at once and written to the topic for every node; the stage completes when Kafka has it. One
+     * this node's limits refuse is not written: every node has the same limits (configure them alike).
+     */
+    @Override
+    public CompletionStage<Outcome> publish(Message message) {
+        Outcome outcome = local.put(message);
+        if (outcome.limit() != null || message.topic().startsWith("$")) {
+            return outcome.now();
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(MirrorHeaders.QOS, new byte[] { (byte) ('0' + message.qos()) });
@@ -69,7 +79,7 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
         byte[] value = message.payload().length == 0 ? null : message.payload();
         // never dropped, also at QoS 0: a node that missed it would serve another value than the rest
         return sender.send(List.of(new ProducerRecord<>(topic, null, message.acceptedAtMillis(),
-                message.topic().getBytes(StandardCharsets.UTF_8), value, headers)), false);
+                message.topic().getBytes(StandardCharsets.UTF_8), value, headers)), false).thenApply(written -> outcome);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -94,6 +104,16 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
     @Override
     public int size() {
         return local.size();
+    }
+
+    @Override
+    public long bytes() {
+        return local.bytes();
+    }
+
+    @Override
+    public dev.tributary.edge.retained.RetainedLimits limits() {
+        return local.limits();
     }
 
     @Override

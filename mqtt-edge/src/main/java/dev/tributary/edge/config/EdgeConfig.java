@@ -25,6 +25,8 @@ public interface EdgeConfig {
 
     Limits limits();
 
+    Retained retained();
+
     Sys sys();
 
     Mirror mirror();
@@ -168,6 +170,38 @@ public interface EdgeConfig {
         @WithDefault("1000")
         int maxQueuedMessages();
 
+        /** Bytes of the messages queued for one session; further QoS 1/2 messages for it are dropped and counted. */
+        @WithDefault("8388608")
+        long maxQueuedBytes();
+
+        /** Bytes of the messages queued in all sessions of the node together; beyond, as for one session. */
+        @WithDefault("268435456")
+        long maxQueuedBytesTotal();
+
+        /** Subscriptions one session may hold; further filters get SUBACK 0x80. */
+        @WithDefault("1000")
+        int maxSubscriptionsPerSession();
+
+        /** Filters one SUBSCRIBE may carry; those beyond get SUBACK 0x80. */
+        @WithDefault("100")
+        int maxFiltersPerSubscribe();
+
+        /** Inbound QoS 2 packet ids a session may leave awaiting PUBREL; one more closes the connection. */
+        @WithDefault("1000")
+        int maxAwaitingRelease();
+
+        /** Packets a client may send between CONNECT and CONNACK; one more closes the connection. */
+        @WithDefault("1000")
+        int maxPacketsBeforeConnack();
+
+        /** Bytes of packets a client may send between CONNECT and CONNACK; more closes the connection. */
+        @WithDefault("2097152")
+        long maxBytesBeforeConnack();
+
+        /** Bytes of one client's QoS 1/2 messages waiting for Kafka; beyond, the client is not read until they are acknowledged. */
+        @WithDefault("4194304")
+        long maxPendingAckBytes();
+
         /** Longest topic name or filter, in UTF-8 bytes. */
         @WithDefault("1024")
         int maxTopicLength();
@@ -183,6 +217,25 @@ public interface EdgeConfig {
         /** Outbound bytes buffered for one client before its QoS 0 messages are dropped (a slow consumer). */
         @WithDefault("1048576")
         int maxOutboundBuffer();
+
+        /** Outbound bytes waiting for one client beyond which it is disconnected (it does not read). */
+        @WithDefault("8388608")
+        long maxOutboundBufferDisconnect();
+    }
+
+    /** Bounds of the retained messages a node keeps; a tree is the topics that share a first level. */
+    interface Retained {
+        @WithDefault("200000")
+        long maxMessages();
+
+        @WithDefault("134217728")
+        long maxBytes();
+
+        @WithDefault("100000")
+        long maxMessagesPerTree();
+
+        @WithDefault("67108864")
+        long maxBytesPerTree();
     }
 
     /** The uplink: accepted PUBLISH packets → Kafka records. */
@@ -202,6 +255,13 @@ public interface EdgeConfig {
         /** QoS 0 messages waiting for Kafka at most; beyond that they are dropped and counted. */
         @WithDefault("10000")
         int maxQos0Pending();
+
+        /**
+         * Bytes of messages waiting for Kafka at most (besides the producer's own buffer.memory): beyond, QoS 0
+         * messages are dropped and publishers of QoS 1/2 are not read until Kafka catches up.
+         */
+        @WithDefault("67108864")
+        long maxPendingBytes();
 
         /** Readiness turns DOWN when records have waited this long without any Kafka acknowledgement. */
         @WithDefault("5s")

@@ -1,5 +1,7 @@
 package dev.tributary.edge.metrics;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -23,6 +25,8 @@ public final class EdgeMetrics {
     private final Counter droppedQueueFull;
     private final Counter droppedSlowConsumer;
     private final Counter droppedOffline;
+    private final LimitLog limitLog = new LimitLog(TimeUnit.SECONDS.toNanos(10), System::nanoTime);
+    private final ConcurrentHashMap<String, Counter> limitCounters = new ConcurrentHashMap<>();
 
     public EdgeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -32,6 +36,23 @@ public final class EdgeMetrics {
         droppedQueueFull = dropped("queue_full");
         droppedSlowConsumer = dropped("slow_consumer");
         droppedOffline = dropped("qos0_offline");
+    }
+
+    /**
+     * A configured limit was reached ({@code limit} is its key under {@code tributary.edge.}, e.g.
+     * {@code limits.max-queued-bytes}): counted in {@code tributary_limits_exceeded_total{limit}} and logged,
+     * at most one line per limit every 10 s. {@code format} is formatted only when a line is written.
+     */
+    public void limitExceeded(String limit, String format, Object... args) {
+        limitCounters.computeIfAbsent(limit, l -> Counter.builder("tributary.limits.exceeded").tag("limit", l)
+                .description("times a configured limit was reached, by its key").register(registry)).increment();
+        limitLog.reached(limit, format, args);
+    }
+
+    /** How often {@code limit} was reached (tests, $SYS). */
+    public double limitExceededCount(String limit) {
+        Counter counter = limitCounters.get(limit);
+        return counter == null ? 0 : counter.count();
     }
 
     /** A counter incremented once per message or more: see the class comment. */

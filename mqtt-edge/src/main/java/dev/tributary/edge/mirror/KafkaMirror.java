@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.metrics.EdgeMetrics;
+import dev.tributary.edge.protocol.Footprint;
 import dev.tributary.edge.protocol.Message;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +43,11 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
  * the record, and every later one until the backlog is gone, waits in a queue that one thread
  * hands over in acceptance order: a connection's event loop never blocks, and records of one key
  * keep their order.
+ *
+ * <p>What waits for Kafka is bounded in bytes ({@code mirror.max-pending-bytes}, counted as the edge holds
+ * the messages; the producer's serialized copies are bounded apart by its {@code buffer.memory}). When the
+ * bound is reached, QoS 0 messages are dropped and counted, and {@link #isFull()} holds back the publishers
+ * of QoS 1/2: their connections stop being read, so they get no PUBACK until Kafka catches up.
  */
 public final class KafkaMirror implements PublishListener, AutoCloseable {
 
@@ -53,7 +59,13 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     private static final byte[] FALSE = utf8("false");
 
     /** What the mirror needs from configuration. */
-    public record Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis) {
+    public record Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis, long maxPendingBytes) {
+
+        public static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+
+        public Settings(String nodeId, int maxQos0Pending, long unavailableAfterMillis) {
+            this(nodeId, maxQos0Pending, unavailableAfterMillis, DEFAULT_MAX_PENDING_BYTES);
+        }
     }
 
     private final MappingRules rules;
@@ -65,11 +77,15 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
     /** Records in the queue or being handed over by the sender thread: while any, nothing overtakes them. */
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicInteger qos0Pending = new AtomicInteger();
+    /** Footprint of every record handed on and not yet acknowledged: what {@code max-pending-bytes} bounds. */
+    private final AtomicLong pendingBytes = new AtomicLong();
     /** The last acknowledgement, or when records started waiting after none were: the age readiness judges. */
     private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
     private final LongAdder sent;
     private final Counter failed;
     private final Counter droppedQos0;
+    private final Counter droppedQos0Bytes;
+    private final EdgeMetrics metrics;
     private final Counter sendRetries;
     private final Thread sender;
     private final KafkaClientMetrics producerMetrics;
@@ -80,15 +96,20 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         this.rules = rules;
         this.producer = producer;
         this.settings = settings;
+        this.metrics = metrics;
         this.nodeId = settings.nodeId().getBytes(StandardCharsets.UTF_8);
         this.sent = metrics.perMessageCounter("tributary.mirror.records.sent", "records Kafka acknowledged");
         this.failed = Counter.builder("tributary.mirror.records.failed")
                 .description("records Kafka refused for good (too large, not authorized, ...)").register(registry);
         this.droppedQos0 = Counter.builder("tributary.mirror.records.dropped").tag("reason", "qos0_buffer_full")
                 .description("QoS 0 messages not mirrored because too many were waiting for Kafka").register(registry);
+        this.droppedQos0Bytes = Counter.builder("tributary.mirror.records.dropped").tag("reason", "pending_bytes_full")
+                .description("QoS 0 messages not mirrored because too many were waiting for Kafka").register(registry);
         this.sendRetries = Counter.builder("tributary.mirror.send.retries")
                 .description("hand-overs to the producer retried because Kafka was unreachable").register(registry);
         metrics.gauge("tributary.mirror.records.pending", "records handed on and not yet acknowledged by Kafka", pending::get);
+        metrics.gauge("tributary.mirror.pending.bytes", "bytes of the records handed on and not yet acknowledged by Kafka",
+                pendingBytes::get);
         // the producer's own figures (kafka_producer_*: batch sizes, request latency, retries) for operators
         this.producerMetrics = new KafkaClientMetrics(producer);
         producerMetrics.bindTo(registry);
@@ -127,24 +148,43 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         if (rule == null) {
             return DONE;
         }
-        ProducerRecord<byte[], byte[]> record = record(rule, message);
+        long bytes = Footprint.of(message);
         if (message.qos() == 0) {
+            if (pendingBytes.get() + bytes > settings.maxPendingBytes()) {
+                droppedQos0Bytes.increment();
+                metrics.limitExceeded("mirror.max-pending-bytes", "QoS 0 message on %s not mirrored: %d bytes wait for Kafka",
+                        message.topic(), pendingBytes.get());
+                return DONE;
+            }
             if (qos0Pending.incrementAndGet() > settings.maxQos0Pending()) {
                 qos0Pending.decrementAndGet();
                 droppedQos0.increment();
+                metrics.limitExceeded("mirror.max-qos0-pending", "QoS 0 message on %s not mirrored: %d QoS 0 messages wait for Kafka",
+                        message.topic(), settings.maxQos0Pending());
                 return DONE;
             }
-            startPending();
-            submit(new Pending(record, null));
+            startPending(bytes);
+            submit(new Pending(record(rule, message), null, bytes));
             return DONE;
         }
+        // QoS 1/2 are taken even beyond the bound (they were read already); isFull() holds their senders back
         CompletableFuture<Void> done = new CompletableFuture<>();
-        startPending();
-        submit(new Pending(record, done));
+        startPending(bytes);
+        submit(new Pending(record(rule, message), done, bytes));
         return done;
     }
 
-    private void startPending() {
+    @Override
+    public boolean isFull() {
+        return pendingBytes.get() >= settings.maxPendingBytes();
+    }
+
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    private void startPending(long bytes) {
+        pendingBytes.addAndGet(bytes);
         if (pending.incrementAndGet() == 1) {
             // nothing was waiting: the clock for "no progress" starts now, not at the last ack
             lastProgressNanos.set(System.nanoTime());
@@ -186,13 +226,15 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         final ProducerRecord<byte[], byte[]> record;
         /** Completed when Kafka has the record; null for QoS 0, which nobody waits for. */
         final CompletableFuture<Void> done;
+        final long bytes;
         /** Set around each hand-over attempt by the thread making it. */
         volatile boolean returned;
         boolean refusedAtOnce;
 
-        Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done) {
+        Pending(ProducerRecord<byte[], byte[]> record, CompletableFuture<Void> done, long bytes) {
             this.record = record;
             this.done = done;
+            this.bytes = bytes;
         }
 
         boolean qos0() {
@@ -265,6 +307,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
 
     private void completed(Pending p, Exception error) {
         pending.decrementAndGet();
+        pendingBytes.addAndGet(-p.bytes);
         if (p.qos0()) {
             qos0Pending.decrementAndGet();
         }

@@ -15,4 +15,13 @@ public interface PublishListener {
     PublishListener NONE = message -> CompletableFuture.completedFuture(null);
 
     CompletionStage<Void> accepted(Message message);
+
+    /**
+     * Whether the listener holds as many bytes as it may. It still takes what it is given (a message already
+     * read has to go somewhere), but connections stop reading QoS 1/2 messages from their clients until it
+     * has room, and it drops QoS 0 messages itself.
+     */
+    default boolean isFull() {
+        return false;
+    }
 }

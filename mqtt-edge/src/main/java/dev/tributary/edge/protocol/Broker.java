@@ -34,16 +34,19 @@ public final class Broker {
     private final Authorizer authorizer;
     private final EdgeMetrics metrics;
     private final ProtocolLimits limits;
+    private final ClientLimits clientLimits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
             Authenticator authenticator, Authorizer authorizer, EdgeMetrics metrics, ProtocolLimits limits) {
-        this(sessions, tree, retained, listener, OtherNodes.NONE, authenticator, authorizer, metrics, limits);
+        this(sessions, tree, retained, listener, OtherNodes.NONE, authenticator, authorizer, metrics, limits,
+                ClientLimits.DEFAULTS);
     }
 
     public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
             OtherNodes otherNodes, Authenticator authenticator, Authorizer authorizer, EdgeMetrics metrics,
-            ProtocolLimits limits) {
+            ProtocolLimits limits, ClientLimits clientLimits) {
+        this.clientLimits = clientLimits;
         this.sessions = sessions;
         this.tree = tree;
         this.retained = retained;
@@ -73,7 +76,7 @@ public final class Broker {
      */
     CompletionStage<Void> publish(Message message) {
         metrics.received();
-        CompletionStage<Void> stored = message.retain() ? retained.put(message) : DONE;
+        CompletionStage<Void> stored = message.retain() ? retain(message) : DONE;
         route(message);
         CompletionStage<Void> forwarded = otherNodes.forward(message);
         CompletionStage<Void> mirrored = listener.accepted(message);
@@ -105,9 +108,31 @@ public final class Broker {
      */
     public void publishInternal(Message message) {
         if (message.retain()) {
-            retained.put(message);
+            retain(message);
         }
         route(message);
+    }
+
+    /**
+     * Keeps a retained message, and where the store is shared with other nodes writes it for them: the stage
+     * completes when that is durable. One over a limit of the store is still routed and mirrored, only not
+     * kept.
+     */
+    private CompletionStage<Void> retain(Message message) {
+        CompletionStage<RetainedStore.Outcome> kept = retained.publish(message);
+        CompletableFuture<RetainedStore.Outcome> now = kept.toCompletableFuture();
+        if (now.isDone() && !now.isCompletedExceptionally()) {
+            countOverLimit(message, now.join());
+            return DONE;
+        }
+        return kept.thenAccept(outcome -> countOverLimit(message, outcome));
+    }
+
+    private void countOverLimit(Message message, RetainedStore.Outcome outcome) {
+        if (outcome.limit() != null) {
+            metrics.limitExceeded(outcome.limit(), "retained message on %s from %s not kept (%d bytes of payload)",
+                    message.topic(), message.clientId(), message.payload().length);
+        }
     }
 
     /** [MQTT-3.3.1-9] a message routed to existing subscriptions carries retain 0. */
@@ -122,16 +147,24 @@ public final class Broker {
     }
 
     /**
-     * Closes the connections that stayed silent too long. One sweep over all connections, run by
-     * the transport a few times a second, costs less than a timer per connection.
+     * Closes the connections that stayed silent too long, and reads again from those held back while the
+     * mirror was full once it has room. One sweep over all connections, run by the transport a few times a
+     * second, costs less than a timer per connection.
      */
     public void closeIdle() {
         long now = System.nanoTime();
         for (Connection connection : connections) {
             if (connection.idleAt(now)) {
                 connection.link().execute(connection::idle);
+            } else if (connection.isReadingPaused()) {
+                connection.link().execute(connection::resumeReadingIfRoom);
             }
         }
+    }
+
+    /** Whether the mirror holds as many bytes as it may: publishers of QoS 1/2 are then held back. */
+    boolean mirrorFull() {
+        return listener.isFull();
     }
 
     /** Closes every connection (graceful shutdown): their wills are published as for a lost connection. */
@@ -177,5 +210,9 @@ public final class Broker {
 
     ProtocolLimits limits() {
         return limits;
+    }
+
+    ClientLimits clientLimits() {
+        return clientLimits;
     }
 }

@@ -17,6 +17,15 @@ public interface ClientLink {
     /** False while the client reads slower than we write: QoS 0 messages are then dropped. */
     boolean isWritable();
 
+    /**
+     * Stops taking packets from the client (their bytes wait in the network's buffers), to hold a publisher
+     * back while what it sent waits for the mirror. Connection's thread only.
+     */
+    void pauseReading();
+
+    /** Takes packets from the client again. Connection's thread only. */
+    void resumeReading();
+
     /** Runs {@code task} on the thread that handles this connection's packets. */
     void execute(Runnable task);
 

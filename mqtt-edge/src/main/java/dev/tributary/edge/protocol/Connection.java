@@ -43,21 +43,27 @@ public final class Connection {
     private static final class PendingAck {
         final int packetId;
         final int qos;
+        final long bytes;
         volatile boolean ready; // set by the mirror's thread
 
-        PendingAck(int packetId, int qos) {
+        PendingAck(int packetId, int qos, long bytes) {
             this.packetId = packetId;
             this.qos = qos;
+            this.bytes = bytes;
         }
     }
 
     private final Broker broker;
     private final ClientLink link;
-    private static final int MAX_HELD_BEFORE_CONNACK = 1_000;
 
     // created on first use: most connections of a fleet are idle most of the time
     private ArrayDeque<PendingAck> pendingAcks;
+    /** Footprint of the messages behind {@link #pendingAcks}: this client's share of the mirror's backlog. */
+    private long pendingAckBytes;
     private ArrayDeque<Packet> held;
+    private long heldBytes;
+    /** Set while the client is not read from, until the mirror has room for what it sent (any thread reads it). */
+    private volatile boolean readingPaused;
     /**
      * One flush task at a time: a Kafka response completes many records, their acks go out in one
      * write. A field with a VarHandle rather than an AtomicBoolean: one object less per connection.
@@ -98,21 +104,29 @@ public final class Connection {
                     violation("first packet was " + name(packet) + ", not CONNECT");
                 }
             }
-            case AUTHENTICATING -> {
-                // a client may send packets right after CONNECT; they wait for the CONNACK
-                if (held == null) {
-                    held = new ArrayDeque<>(4);
-                }
-                if (held.size() >= MAX_HELD_BEFORE_CONNACK) {
-                    violation("more than " + MAX_HELD_BEFORE_CONNACK + " packets before CONNACK");
-                } else {
-                    held.add(packet);
-                }
-            }
+            case AUTHENTICATING -> hold(packet);
             case CONNECTED -> connected(packet);
             default -> {
                 // closed: late packets are ignored
             }
+        }
+    }
+
+    /** A client may send packets right after CONNECT; they wait for the CONNACK, within bounds. */
+    private void hold(Packet packet) {
+        ClientLimits limits = broker.clientLimits();
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        heldBytes += Footprint.of(packet);
+        if (held.size() >= limits.maxPacketsBeforeConnack()) {
+            limitExceeded("limits.max-packets-before-connack", "more than " + limits.maxPacketsBeforeConnack()
+                    + " packets before CONNACK");
+        } else if (heldBytes > limits.maxBytesBeforeConnack()) {
+            limitExceeded("limits.max-bytes-before-connack", "more than " + limits.maxBytesBeforeConnack()
+                    + " bytes of packets before CONNACK");
+        } else {
+            held.add(packet);
         }
     }
 
@@ -225,6 +239,7 @@ public final class Connection {
             connected(held.poll());
         }
         held = null;
+        heldBytes = 0;
     }
 
     private void refuse(ConnectCode code, String why) {
@@ -256,14 +271,20 @@ public final class Connection {
                     broker.publish(message);
                 }
             }
-            case 1 -> acknowledgeWhenDone(publish.packetId(), 1,
+            case 1 -> acknowledgeWhenDone(publish.packetId(), 1, allowed ? Footprint.of(message) : 0,
                     allowed ? broker.publish(message).toCompletableFuture() : CompletableFuture.completedFuture(null));
             default -> {
                 CompletableFuture<Void> handling = new CompletableFuture<>();
                 CompletableFuture<Void> first = session.inboundQos2(publish.packetId(), handling);
+                if (first == Session.TOO_MANY_AWAITING_RELEASE) {
+                    // a client that never sends PUBREL would otherwise grow the table for ever
+                    limitExceeded("limits.max-awaiting-release", "more than " + broker.sessions().limits().maxAwaitingRelease()
+                            + " QoS 2 packet ids awaiting PUBREL");
+                    return;
+                }
                 if (first != null) {
                     // [MQTT-4.3.3-2] a resent QoS 2 PUBLISH is acknowledged, not delivered again
-                    acknowledgeWhenDone(publish.packetId(), 2, first);
+                    acknowledgeWhenDone(publish.packetId(), 2, 0, first);
                     return;
                 }
                 CompletableFuture<Void> done = allowed ? broker.publish(message).toCompletableFuture()
@@ -275,21 +296,55 @@ public final class Connection {
                         handling.complete(null);
                     }
                 });
-                acknowledgeWhenDone(publish.packetId(), 2, handling);
+                acknowledgeWhenDone(publish.packetId(), 2, allowed ? Footprint.of(message) : 0, handling);
             }
         }
+        if (publish.qos() > 0 && !readingPaused && (pendingAckBytes > broker.clientLimits().maxPendingAckBytes()
+                || broker.mirrorFull())) {
+            pauseReading();
+        }
+    }
+
+    /**
+     * Holds the client back: its QoS 1/2 messages wait for the mirror with more bytes than it may have
+     * waiting, or the mirror is full. It is read again once they are acknowledged or the mirror has room
+     * ({@link #resumeReadingIfRoom}); until then it gets no PUBACK, which is what back-pressure means in MQTT.
+     */
+    private void pauseReading() {
+        readingPaused = true;
+        boolean own = pendingAckBytes > broker.clientLimits().maxPendingAckBytes();
+        broker.metrics().limitExceeded(own ? "limits.max-pending-ack-bytes" : "mirror.max-pending-bytes",
+                "not reading from %s (%s) until %s", clientId, link.remoteAddress(),
+                own ? "its " + pendingAckBytes + " bytes of QoS 1/2 messages are in Kafka" : "the mirror to Kafka has room");
+        link.pauseReading();
+    }
+
+    /** Reads from a held-back client again once what held it back is gone. */
+    void resumeReadingIfRoom() {
+        if (readingPaused && state == State.CONNECTED && pendingAckBytes <= broker.clientLimits().maxPendingAckBytes()
+                && !broker.mirrorFull()) {
+            readingPaused = false;
+            // the client was silent because it was not read: keep alive counts from now
+            lastPacketNanos = System.nanoTime();
+            link.resumeReading();
+        }
+    }
+
+    boolean isReadingPaused() {
+        return readingPaused;
     }
 
     /**
      * Acknowledges once the mirror has the message, in the order the PUBLISH packets arrived
      * [MQTT-4.6.0-2], whatever order the mirror completes them in.
      */
-    private void acknowledgeWhenDone(int packetId, int qos, CompletableFuture<Void> done) {
-        PendingAck pending = new PendingAck(packetId, qos);
+    private void acknowledgeWhenDone(int packetId, int qos, long bytes, CompletableFuture<Void> done) {
+        PendingAck pending = new PendingAck(packetId, qos, bytes);
         if (pendingAcks == null) {
             pendingAcks = new ArrayDeque<>(16);
         }
         pendingAcks.add(pending);
+        pendingAckBytes += bytes;
         if (done.isDone() && !done.isCompletedExceptionally()) {
             pending.ready = true;
             flushAcks();
@@ -314,11 +369,13 @@ public final class Connection {
         boolean wrote = false;
         while (state == State.CONNECTED && pendingAcks != null && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
             PendingAck ack = pendingAcks.poll();
+            pendingAckBytes -= ack.bytes;
             link.write(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
             wrote = true;
         }
         if (wrote) {
             link.flush();
+            resumeReadingIfRoom();
         }
     }
 
@@ -338,19 +395,47 @@ public final class Connection {
             violation("SUBSCRIBE without topic filters"); // [MQTT-3.8.3-3]
             return;
         }
-        List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
-        List<Packet.Subscription> granted = new ArrayList<>();
-        for (Packet.Subscription s : subscribe.subscriptions()) {
-            String problem = Topics.filterProblem(s.filter(), broker.limits().topics());
-            if (problem != null || s.qos() < 0 || s.qos() > 2 || !broker.authorizer().maySubscribe(clientId, username, s.filter())) {
-                codes.add(Packet.SUBACK_FAILURE);
-                continue;
-            }
-            broker.sessions().subscribe(session, s.filter(), s.qos());
-            codes.add(s.qos());
-            granted.add(s);
+        List<Packet.Subscription> requested = subscribe.subscriptions();
+        int maxFilters = broker.clientLimits().maxFiltersPerSubscribe();
+        if (requested.size() > maxFilters) {
+            broker.metrics().limitExceeded("limits.max-filters-per-subscribe",
+                    "SUBSCRIBE of %d filters from %s: the %d beyond the first %d get return code 0x80",
+                    requested.size(), clientId, requested.size() - maxFilters, maxFilters);
         }
-        link.send(new Packet.SubAck(subscribe.packetId(), codes)); // [MQTT-3.8.4-1]
+        // [MQTT-3.8.4-5] one return code per filter, in order: 0x80 for a filter refused, whatever the reason
+        Integer[] codes = new Integer[requested.size()];
+        List<Packet.Subscription> candidates = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < requested.size(); i++) {
+            Packet.Subscription s = requested.get(i);
+            if (i >= maxFilters || Topics.filterProblem(s.filter(), broker.limits().topics()) != null || s.qos() < 0
+                    || s.qos() > 2 || !session.maySubscribe(s.filter())) {
+                codes[i] = Packet.SUBACK_FAILURE;
+            } else {
+                candidates.add(s);
+                positions.add(i);
+            }
+        }
+        // one call for the whole packet: a persistent session is saved once, not once per filter
+        boolean[] added = broker.sessions().subscribe(session, candidates);
+        List<Packet.Subscription> granted = new ArrayList<>(candidates.size());
+        int refused = 0;
+        for (int k = 0; k < added.length; k++) {
+            Packet.Subscription s = candidates.get(k);
+            if (added[k]) {
+                codes[positions.get(k)] = s.qos();
+                granted.add(s);
+            } else {
+                codes[positions.get(k)] = Packet.SUBACK_FAILURE;
+                refused++;
+            }
+        }
+        if (refused > 0) {
+            broker.metrics().limitExceeded("limits.max-subscriptions-per-session",
+                    "%d filters of a SUBSCRIBE from %s refused (0x80): the session holds %d subscriptions", refused,
+                    clientId, session.subscriptions().size());
+        }
+        link.send(new Packet.SubAck(subscribe.packetId(), List.of(codes))); // [MQTT-3.8.4-1]
         // [MQTT-3.3.1-6] retained messages follow the SUBACK, with retain set [MQTT-3.3.1-8]
         for (Packet.Subscription s : granted) {
             for (Message retained : broker.retained().matching(s.filter())) {
@@ -364,9 +449,7 @@ public final class Connection {
             violation("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
             return;
         }
-        for (String filter : unsubscribe.filters()) {
-            broker.sessions().unsubscribe(session, filter);
-        }
+        broker.sessions().unsubscribe(session, unsubscribe.filters());
         link.send(new Packet.UnsubAck(unsubscribe.packetId())); // [MQTT-3.10.4-4]
     }
 
@@ -380,6 +463,26 @@ public final class Connection {
         LOG.infof("closing %s (%s): protocol violation: %s", clientId == null ? "a client" : "client " + clientId,
                 link.remoteAddress(), reason);
         close(reason, "protocol_violation");
+    }
+
+    /**
+     * The client made the node hold more than a limit allows ({@code limit}, its configuration key): the
+     * connection is closed, the will is due, and the limit is counted and logged (rate-limited).
+     */
+    public void limitExceeded(String limit, String detail) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        broker.metrics().limitExceeded(limit, "closing %s (%s): %s", clientId == null ? "a client" : "client " + clientId,
+                link.remoteAddress(), detail);
+        close(detail, "limit_exceeded");
+    }
+
+    /** The connection takes data again after the client read what waited: the session sends what it held back. */
+    public void writable() {
+        if (state == State.CONNECTED) {
+            session.writable();
+        }
     }
 
     /** The decoder met a CONNECT of a protocol version we do not speak: CONNACK 1, then close. */
@@ -406,7 +509,8 @@ public final class Connection {
      */
     boolean idleAt(long nowNanos) {
         long limit = idleLimitNanos;
-        return limit > 0 && state != State.CLOSED && nowNanos - lastPacketNanos > limit;
+        // a client held back is silent because it is not read, not because it is gone
+        return limit > 0 && state != State.CLOSED && !readingPaused && nowNanos - lastPacketNanos > limit;
     }
 
     /** No packet within 1.5 × keep alive [MQTT-3.1.2-24], or no CONNECT within the connect timeout. */

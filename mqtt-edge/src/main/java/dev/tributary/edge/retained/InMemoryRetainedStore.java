@@ -2,11 +2,10 @@ package dev.tributary.edge.retained;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.common.topic.Topics;
+import dev.tributary.edge.protocol.Footprint;
 import dev.tributary.edge.protocol.Message;
 
 /**
@@ -16,16 +15,37 @@ import dev.tributary.edge.protocol.Message;
 public final class InMemoryRetainedStore implements RetainedStore {
 
     private final ConcurrentHashMap<String, Message> byTopic = new ConcurrentHashMap<>();
+    private final RetainedQuota quota;
+
+    public InMemoryRetainedStore() {
+        this(RetainedLimits.UNLIMITED);
+    }
+
+    public InMemoryRetainedStore(RetainedLimits limits) {
+        this.quota = new RetainedQuota(limits);
+    }
 
     @Override
-    public CompletionStage<Void> put(Message message) {
+    public Outcome put(Message message) {
+        Outcome[] outcome = { Outcome.CLEARED };
         // [MQTT-3.3.1-10] a retained message with an empty payload removes the retained message
-        if (message.payload().length == 0) {
-            byTopic.remove(message.topic());
-        } else {
-            byTopic.put(message.topic(), message);
-        }
-        return CompletableFuture.completedFuture(null);
+        boolean clear = message.payload().length == 0;
+        long bytes = clear ? 0 : Footprint.of(message);
+        // decided while the topic's entry is held, so the counts follow the map exactly
+        byTopic.compute(message.topic(), (topic, old) -> {
+            long oldBytes = old == null ? -1 : Footprint.of(old);
+            if (!clear) {
+                outcome[0] = quota.admit(topic, oldBytes, bytes);
+                if (outcome[0] == Outcome.STORED) {
+                    return message;
+                }
+            }
+            if (old != null) {
+                quota.released(topic, oldBytes);
+            }
+            return null;
+        });
+        return outcome[0];
     }
 
     @Override
@@ -46,5 +66,15 @@ public final class InMemoryRetainedStore implements RetainedStore {
     @Override
     public int size() {
         return byTopic.size();
+    }
+
+    @Override
+    public RetainedLimits limits() {
+        return quota.limits();
+    }
+
+    @Override
+    public long bytes() {
+        return quota.bytes();
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.tributary.edge.auth.ReceiveCheck;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.ClientLink;
+import dev.tributary.edge.protocol.Footprint;
 import dev.tributary.edge.protocol.Message;
 import dev.tributary.edge.protocol.Packet;
 
@@ -23,11 +24,23 @@ import dev.tributary.edge.protocol.Packet;
  * <p>Every message is sent only if the connection's {@link ReceiveCheck} allows its topic at that
  * moment: when it is routed, and again when it leaves the queue or is resent after a reconnect, so a
  * right taken away while a message waited stops it.
+ *
+ * <p>Everything kept per session is bounded ({@link SessionLimits}): the queue in messages and in bytes,
+ * and in bytes again against a budget all sessions of the node share; the subscriptions; and the inbound
+ * QoS 2 ids awaiting PUBREL. A QoS 1/2 message leaves the queue for the network only while the connection
+ * takes data ({@link ClientLink#isWritable()}), so a client that does not read holds its messages in this
+ * bounded queue, not in the socket's buffer.
  */
 public final class Session {
 
-    private record Delivery(Message message, int qos) {
+    private record Delivery(Message message, int qos, long bytes) {
     }
+
+    /**
+     * What {@link #inboundQos2} returns for a new id when the session already holds
+     * {@link SessionLimits#maxAwaitingRelease()} ids awaiting PUBREL; compared by identity.
+     */
+    public static final CompletableFuture<Void> TOO_MANY_AWAITING_RELEASE = new CompletableFuture<>();
 
     private static final class InFlight {
         final Delivery delivery;
@@ -42,6 +55,10 @@ public final class Session {
     private final boolean cleanSession;
     private final int maxInflight;
     private final int maxQueued;
+    private final long maxQueuedBytes;
+    private final int maxAwaitingRelease;
+    /** Shared by every session of the node: the queued bytes of all of them together. */
+    private final ByteBudget nodeQueued;
     private final EdgeMetrics metrics;
 
     // Small or created on first use: at 10,000+ mostly idle connections per node, every
@@ -54,16 +71,24 @@ public final class Session {
     private ReceiveCheck receiveCheck;
     private LinkedHashMap<Integer, InFlight> inflight;
     private ArrayDeque<Delivery> queue;
+    private long queuedBytes;
     /** QoS 2 ids received and acknowledged (or being), until PUBREL: a resent PUBLISH is not routed twice. */
     private Map<Integer, CompletableFuture<Void>> inboundQos2;
     private ClientLink link;
     private int lastPacketId;
 
     public Session(String clientId, boolean cleanSession, int maxInflight, int maxQueued, EdgeMetrics metrics) {
+        this(clientId, cleanSession, SessionLimits.of(maxInflight, maxQueued), ByteBudget.unlimited(), metrics);
+    }
+
+    public Session(String clientId, boolean cleanSession, SessionLimits limits, ByteBudget nodeQueued, EdgeMetrics metrics) {
         this.clientId = clientId;
         this.cleanSession = cleanSession;
-        this.maxInflight = maxInflight;
-        this.maxQueued = maxQueued;
+        this.maxInflight = limits.maxInflight();
+        this.maxQueued = limits.maxQueued();
+        this.maxQueuedBytes = limits.maxQueuedBytes();
+        this.maxAwaitingRelease = limits.maxAwaitingRelease();
+        this.nodeQueued = nodeQueued;
         this.metrics = metrics;
     }
 
@@ -97,6 +122,26 @@ public final class Session {
 
     void clearSubscriptions() {
         subscriptions = null;
+    }
+
+    /**
+     * The session ends (clean session closed, or replaced): what it queued is given up and its bytes go back
+     * to the node's budget.
+     */
+    synchronized void discardQueue() {
+        if (queue != null) {
+            queue.clear();
+            nodeQueued.release(queuedBytes);
+            queuedBytes = 0;
+        }
+    }
+
+    /**
+     * Whether a SUBSCRIBE to {@code filter} is granted, by the rules the connection's receive check already
+     * holds; false before a connection is attached.
+     */
+    public synchronized boolean maySubscribe(String filter) {
+        return receiveCheck != null && receiveCheck.maySubscribe(filter);
     }
 
     public synchronized boolean isOnline() {
@@ -161,19 +206,40 @@ public final class Session {
             }
             return;
         }
-        Delivery delivery = new Delivery(message, qos);
         if (inflight == null) {
             inflight = new LinkedHashMap<>(4);
             queue = new ArrayDeque<>(2);
         }
-        if (link != null && queue.isEmpty() && inflight.size() < maxInflight) {
+        if (link != null && queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
+            Delivery delivery = new Delivery(message, qos, 0);
             int id = nextPacketId();
             inflight.put(id, new InFlight(delivery));
             send(id, delivery, false);
-        } else if (queue.size() < maxQueued) {
-            queue.add(delivery);
+            return;
+        }
+        long bytes = Footprint.of(message);
+        if (queue.size() >= maxQueued) {
+            dropped("limits.max-queued-messages", message, "its session queues as many messages as it may");
+        } else if (queuedBytes + bytes > maxQueuedBytes) {
+            dropped("limits.max-queued-bytes", message, "its session queues as many bytes as it may");
+        } else if (!nodeQueued.tryReserve(bytes)) {
+            dropped("limits.max-queued-bytes-total", message, "the node's sessions queue as many bytes as they may");
         } else {
-            metrics.droppedQueueFull();
+            queue.add(new Delivery(message, qos, bytes));
+            queuedBytes += bytes;
+        }
+    }
+
+    private void dropped(String limit, Message message, String why) {
+        metrics.droppedQueueFull();
+        metrics.limitExceeded(limit, "QoS %d message on %s for %s dropped: %s (%d messages, %d bytes queued)",
+                message.qos(), message.topic(), clientId, why, queue.size(), queuedBytes);
+    }
+
+    /** The connection takes data again: send what waited for it. */
+    public synchronized void writable() {
+        if (inflight != null) {
+            drain();
         }
     }
 
@@ -215,7 +281,33 @@ public final class Session {
         if (inboundQos2 == null) {
             inboundQos2 = new HashMap<>(4);
         }
-        return inboundQos2.putIfAbsent(packetId, handling);
+        CompletableFuture<Void> first = inboundQos2.get(packetId);
+        if (first != null) {
+            return first;
+        }
+        if (inboundQos2.size() >= maxAwaitingRelease) {
+            return TOO_MANY_AWAITING_RELEASE;
+        }
+        inboundQos2.put(packetId, handling);
+        // A message the mirror refused was never acknowledged: the id must not stay bound to that failure, or
+        // every resend of it (after a reconnect to this persistent session) would fail again for good.
+        handling.whenComplete((ok, error) -> {
+            if (error != null) {
+                forgetInboundQos2(packetId, handling);
+            }
+        });
+        return null;
+    }
+
+    private synchronized void forgetInboundQos2(int packetId, CompletableFuture<Void> handling) {
+        if (inboundQos2 != null) {
+            inboundQos2.remove(packetId, handling);
+        }
+    }
+
+    /** Inbound QoS 2 ids recorded and not yet released (tests). */
+    public synchronized int awaitingReleaseCount() {
+        return inboundQos2 == null ? 0 : inboundQos2.size();
     }
 
     /** PUBREL for an inbound QoS 2 message: the id may be reused [MQTT-4.3.3-2]. */
@@ -233,14 +325,20 @@ public final class Session {
         return queue == null ? 0 : queue.size();
     }
 
+    public synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
     /** Whether the client may be sent {@code message} now; before the first connection, decided when it is sent. */
     private boolean mayReceive(Message message) {
         return receiveCheck == null || receiveCheck.mayReceive(message.topic(), subscriptions(), subscriptionsVersion);
     }
 
     private void drain() {
-        while (link != null && !queue.isEmpty() && inflight.size() < maxInflight) {
+        while (link != null && !queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
             Delivery delivery = queue.poll();
+            queuedBytes -= delivery.bytes();
+            nodeQueued.release(delivery.bytes());
             if (!mayReceive(delivery.message())) {
                 continue;
             }

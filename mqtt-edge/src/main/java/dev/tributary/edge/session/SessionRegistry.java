@@ -1,12 +1,15 @@
 package dev.tributary.edge.session;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.ClientLink;
+import dev.tributary.edge.protocol.Packet;
 import dev.tributary.edge.subscriptions.TopicTree;
 
 /**
@@ -24,15 +27,20 @@ public final class SessionRegistry {
     private final TopicTree tree;
     private final SessionStore store;
     private final EdgeMetrics metrics;
-    private final int maxInflight;
-    private final int maxQueued;
+    private final SessionLimits limits;
+    private final ByteBudget queued;
 
     public SessionRegistry(TopicTree tree, SessionStore store, EdgeMetrics metrics, int maxInflight, int maxQueued) {
+        this(tree, store, metrics, SessionLimits.of(maxInflight, maxQueued), ByteBudget.unlimited());
+    }
+
+    /** {@code queued}: the bytes all sessions of the node may queue together. */
+    public SessionRegistry(TopicTree tree, SessionStore store, EdgeMetrics metrics, SessionLimits limits, ByteBudget queued) {
         this.tree = tree;
         this.store = store;
         this.metrics = metrics;
-        this.maxInflight = maxInflight;
-        this.maxQueued = maxQueued;
+        this.limits = limits;
+        this.queued = queued;
     }
 
     /**
@@ -54,7 +62,7 @@ public final class SessionRegistry {
         if (existing != null) {
             discard(existing);
         }
-        Session session = new Session(clientId, cleanSession, maxInflight, maxQueued, metrics);
+        Session session = new Session(clientId, cleanSession, limits, queued, metrics);
         boolean present = false;
         if (cleanSession) {
             store.remove(clientId);
@@ -82,29 +90,67 @@ public final class SessionRegistry {
 
     /** Adds a subscription, unless the session was already replaced (a packet that raced a takeover). */
     public void subscribe(Session session, String filter, int qos) {
+        subscribe(session, List.of(new Packet.Subscription(filter, qos)));
+    }
+
+    /**
+     * Adds or replaces the subscriptions of one SUBSCRIBE, in order, and saves a persistent session once for
+     * all of them. A filter the session does not hold yet is refused while it holds
+     * {@link SessionLimits#maxSubscriptions()}; a replaced one always succeeds. Returns, per subscription,
+     * whether it was added (true for all when the session was already replaced: a packet that raced a
+     * takeover, whose connection is closing).
+     */
+    public boolean[] subscribe(Session session, List<Packet.Subscription> subscriptions) {
+        boolean[] added = new boolean[subscriptions.size()];
+        synchronized (this) {
+            if (sessions.get(session.clientId()) != session) {
+                Arrays.fill(added, true);
+                return added;
+            }
+            for (int i = 0; i < added.length; i++) {
+                Packet.Subscription s = subscriptions.get(i);
+                Map<String, Integer> current = session.subscriptions();
+                if (!current.containsKey(s.filter()) && current.size() >= limits.maxSubscriptions()) {
+                    continue;
+                }
+                session.addSubscription(s.filter(), s.qos());
+                tree.subscribe(session.clientId(), s.filter(), s.qos());
+                added[i] = true;
+            }
+        }
+        if (!session.cleanSession()) {
+            store.save(session.clientId(), session.subscriptions());
+        }
+        return added;
+    }
+
+    public void unsubscribe(Session session, String filter) {
+        unsubscribe(session, List.of(filter));
+    }
+
+    /** Removes the subscriptions of one UNSUBSCRIBE and saves a persistent session once for all of them. */
+    public void unsubscribe(Session session, List<String> filters) {
         synchronized (this) {
             if (sessions.get(session.clientId()) != session) {
                 return;
             }
-            session.addSubscription(filter, qos);
-            tree.subscribe(session.clientId(), filter, qos);
+            for (String filter : filters) {
+                session.removeSubscription(filter);
+                tree.unsubscribe(session.clientId(), filter);
+            }
         }
         if (!session.cleanSession()) {
             store.save(session.clientId(), session.subscriptions());
         }
     }
 
-    public void unsubscribe(Session session, String filter) {
-        synchronized (this) {
-            if (sessions.get(session.clientId()) != session) {
-                return;
-            }
-            session.removeSubscription(filter);
-            tree.unsubscribe(session.clientId(), filter);
-        }
-        if (!session.cleanSession()) {
-            store.save(session.clientId(), session.subscriptions());
-        }
+    public SessionLimits limits() {
+        return limits;
+    }
+
+    /** Bytes queued in all sessions of the node, against {@code limits.max-queued-bytes-total}. */
+    public long queuedBytes() {
+        return queued.used();
     }
 
     public Session get(String clientId) {
@@ -128,5 +174,6 @@ public final class SessionRegistry {
             tree.unsubscribe(session.clientId(), filter);
         }
         session.clearSubscriptions();
+        session.discardQueue();
     }
 }

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import org.jboss.logging.Logger;
 
@@ -13,8 +14,10 @@ import dev.tributary.edge.codec.NettyPackets;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.protocol.ClientLink;
 import dev.tributary.edge.protocol.Connection;
+import dev.tributary.edge.protocol.Footprint;
 import dev.tributary.edge.protocol.Packet;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
@@ -44,6 +47,12 @@ import io.netty.util.ReferenceCountUtil;
  * <p>Packets are encoded here, by Netty's MQTT encoder called with this handler's context, rather
  * than by the encoder as a handler of its own: its place in the pipeline was a context object of
  * 56 bytes on every connection, for a step no other handler needs to see.
+ *
+ * <p>What waits for a client is bounded in bytes: the sends handed over to the event loop and the bytes
+ * written and not yet taken by the network together. Above the channel's high water mark
+ * ({@code limits.max-outbound-buffer}) the link reports itself not writable, so the session drops QoS 0
+ * messages and keeps QoS 1/2 in its own bounded queue; above {@code limits.max-outbound-buffer-disconnect}
+ * (replies to a client that sends and never reads, say) the client is disconnected.
  */
 final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessage> implements ClientLink {
 
@@ -52,8 +61,13 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     private static final int MAX_HELD_FLUSHES = 256;
     private static final AtomicIntegerFieldUpdater<MqttConnectionHandler> HANDED_OVER =
             AtomicIntegerFieldUpdater.newUpdater(MqttConnectionHandler.class, "handedOver");
+    private static final AtomicLongFieldUpdater<MqttConnectionHandler> HANDED_OVER_BYTES =
+            AtomicLongFieldUpdater.newUpdater(MqttConnectionHandler.class, "handedOverBytes");
+    /** What tests and embedded uses get when they do not say: eight times the default high water mark. */
+    static final long DEFAULT_MAX_OUTBOUND_BYTES = 8L * 1024 * 1024;
 
     private final Broker broker;
+    private final long maxOutboundBytes;
     private ChannelHandlerContext ctx;
     private Connection connection;
     // event loop only
@@ -61,9 +75,21 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     private int heldFlushes;
     /** Sends queued as tasks on the event loop and not yet written. */
     private volatile int handedOver;
+    /** Their footprint, counted against the outbound bounds with what the channel holds. */
+    private volatile long handedOverBytes;
+    /** Set once the link reported itself not writable: the session then waits for {@link Connection#writable()}. */
+    private volatile boolean toldUnwritable;
+    /** Set once the outbound bound closed the connection: later sends are dropped, not handed over. */
+    private volatile boolean overLimit;
 
     MqttConnectionHandler(Broker broker) {
+        this(broker, DEFAULT_MAX_OUTBOUND_BYTES);
+    }
+
+    /** {@code maxOutboundBytes}: bytes waiting for the client beyond which it is disconnected. */
+    MqttConnectionHandler(Broker broker, long maxOutboundBytes) {
         this.broker = broker;
+        this.maxOutboundBytes = maxOutboundBytes;
     }
 
     @Override
@@ -113,7 +139,16 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         // a held flush must not keep a full outbound buffer from draining
         flushHeld();
+        tellIfWritableAgain();
         super.channelWritabilityChanged(ctx);
+    }
+
+    /** On the event loop: the session sends what it held back once the client has read enough. */
+    private void tellIfWritableAgain() {
+        if (toldUnwritable && connection != null && isWritable()) {
+            toldUnwritable = false;
+            connection.writable();
+        }
     }
 
     @Override
@@ -146,21 +181,33 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
 
     @Override
     public void send(Packet packet) {
-        MqttMessage message = NettyPackets.toNetty(packet);
+        if (overLimit) {
+            return; // closing: nothing more is kept for this client
+        }
         if (ctx.executor().inEventLoop() && handedOver == 0) {
-            writeNow(message);
+            writeNow(NettyPackets.toNetty(packet));
             return;
         }
+        long bytes = Footprint.of(packet);
+        if (!ctx.channel().isWritable() && outboundBytes() + bytes > maxOutboundBytes) {
+            outboundLimitExceeded();
+            return;
+        }
+        MqttMessage message = NettyPackets.toNetty(packet);
         HANDED_OVER.incrementAndGet(this);
+        HANDED_OVER_BYTES.addAndGet(this, bytes);
         try {
             // one task for write and flush: a delivery from another thread costs one hand-over
             ctx.executor().execute(() -> {
                 HANDED_OVER.decrementAndGet(this);
+                HANDED_OVER_BYTES.addAndGet(this, -bytes);
                 writeNow(message);
+                tellIfWritableAgain();
             });
         } catch (RejectedExecutionException shutDown) {
             // the event loop is gone, and the connection with it
             HANDED_OVER.decrementAndGet(this);
+            HANDED_OVER_BYTES.addAndGet(this, -bytes);
             ReferenceCountUtil.release(message);
         }
     }
@@ -171,11 +218,41 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
         if (!holdFlush()) {
             ctx.flush();
         }
+        checkOutboundBound();
     }
 
     @Override
     public void write(Packet packet) {
         encodeAndWrite(NettyPackets.toNetty(packet));
+        checkOutboundBound();
+    }
+
+    /** Bytes written and not yet taken by the network, plus sends handed over and not yet written. */
+    private long outboundBytes() {
+        ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+        return (buffer == null ? 0 : buffer.totalPendingWriteBytes()) + handedOverBytes;
+    }
+
+    /** On the event loop, after a write: a client that does not read costs it its connection beyond the bound. */
+    private void checkOutboundBound() {
+        if (!ctx.channel().isWritable() && !overLimit && outboundBytes() > maxOutboundBytes) {
+            outboundLimitExceeded();
+        }
+    }
+
+    private void outboundLimitExceeded() {
+        if (overLimit) {
+            return;
+        }
+        overLimit = true;
+        long bytes = outboundBytes();
+        Runnable close = () -> connection.limitExceeded("limits.max-outbound-buffer-disconnect",
+                "the client does not read: " + bytes + " bytes wait for it, more than " + maxOutboundBytes);
+        if (ctx.executor().inEventLoop()) {
+            close.run();
+        } else {
+            execute(close);
+        }
     }
 
     /** On the event loop: the encoded bytes go to the handler in front of this one (TLS, WebSocket frames or the socket). */
@@ -214,9 +291,31 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
         }
     }
 
+    /** Whether the channel and the sends handed over to it together stay below the high water mark. */
     @Override
     public boolean isWritable() {
-        return ctx.channel().isWritable();
+        if (hasRoom()) {
+            return true;
+        }
+        // the flag first, then a second look: a hand-over that finished between the two looks either sees
+        // the flag and tells the session, or its bytes are gone by the second look (no lost wake-up)
+        toldUnwritable = true;
+        return hasRoom();
+    }
+
+    private boolean hasRoom() {
+        long room = ctx.channel().bytesBeforeUnwritable();
+        return room > 0 && room > handedOverBytes;
+    }
+
+    @Override
+    public void pauseReading() {
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        ctx.channel().config().setAutoRead(true);
     }
 
     @Override

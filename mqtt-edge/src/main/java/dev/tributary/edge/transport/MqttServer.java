@@ -45,7 +45,13 @@ public final class MqttServer {
 
     /** What the listener needs to know; all of it comes from {@code tributary.edge.*}. */
     public record Settings(String host, int port, int ioThreads, int maxPacketSize, int maxClientIdLength,
-            int maxConnections, int maxOutboundBuffer, WebSocket webSocket, Tls tls) {
+            int maxConnections, int maxOutboundBuffer, long maxOutboundBufferDisconnect, WebSocket webSocket, Tls tls) {
+
+        public Settings(String host, int port, int ioThreads, int maxPacketSize, int maxClientIdLength,
+                int maxConnections, int maxOutboundBuffer, WebSocket webSocket, Tls tls) {
+            this(host, port, ioThreads, maxPacketSize, maxClientIdLength, maxConnections, maxOutboundBuffer,
+                    Math.max(MqttConnectionHandler.DEFAULT_MAX_OUTBOUND_BYTES, 2L * maxOutboundBuffer), webSocket, tls);
+        }
     }
 
     /** The WebSocket listener; {@code port} -1 turns it off. */
@@ -189,7 +195,7 @@ public final class MqttServer {
     private void addMqtt(ChannelPipeline pipeline) {
         pipeline
                 .addLast(ChannelHandlerNames.DECODER, new MqttDecoder(settings.maxPacketSize(), settings.maxClientIdLength()))
-                .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker));
+                .addLast(ChannelHandlerNames.CONNECTION, new MqttConnectionHandler(broker, settings.maxOutboundBufferDisconnect()));
     }
 
     /**

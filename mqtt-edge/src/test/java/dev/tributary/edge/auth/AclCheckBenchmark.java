@@ -200,6 +200,16 @@ public class AclCheckBenchmark {
         }
 
         @Override
+        public void pauseReading() {
+            // nothing is read
+        }
+
+        @Override
+        public void resumeReading() {
+            // nothing is read
+        }
+
+        @Override
         public void execute(Runnable task) {
             task.run();
         }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
+import dev.tributary.edge.auth.AuthReplica;
 import dev.tributary.edge.auth.AuthSnapshot;
 import dev.tributary.edge.auth.InMemoryAuthReplica;
 import dev.tributary.edge.auth.ReplicaAuth;
@@ -87,6 +91,52 @@ class AclDeliveryTest {
 
         assertThat(reader.sent(Publish.class)).extracting(Publish::topic).containsExactly("a/b");
         assertThat(registry.counter("tributary.auth.denied", "action", "receive").count()).isEqualTo(2);
+    }
+
+    @Test
+    void subscribeOfManyFilters_isDecidedByTheConnectionsCompiledRules_notTheNodesListPerFilter() {
+        AtomicInteger snapshots = new AtomicInteger();
+        AuthReplica counting = new AuthReplica() {
+            @Override
+            public AuthSnapshot snapshot() {
+                snapshots.incrementAndGet();
+                return replica.snapshot();
+            }
+
+            @Override
+            public boolean isLoaded() {
+                return replica.isLoaded();
+            }
+
+            @Override
+            public void onChange(BiConsumer<AuthSnapshot, AuthSnapshot> listener) {
+                replica.onChange(listener);
+            }
+        };
+        ReplicaAuth countingAuth = new ReplicaAuth(counting, new ReplicaAuth.Settings(10, 5, 60_000_000_000L, "tributary", 30),
+                Runnable::run, System::nanoTime, registry, users -> { });
+        Broker countingBroker = new Broker(new SessionRegistry(tree, new InMemorySessionStore(), metrics, 2, 10), tree,
+                new InMemoryRetainedStore(), PublishListener.NONE, new AllowAll(), countingAuth, metrics,
+                new ProtocolLimits(TopicLimits.SPEC, 64, false, Duration.ofSeconds(5)));
+        RecordingLink reader = new RecordingLink();
+        Connection r = countingBroker.open(reader);
+        r.received(new Packet.Connect(4, "reader", true, 60, "reader", null, null));
+        List<Packet.Subscription> filters = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            filters.add(new Packet.Subscription(i % 2 == 0 ? "a/" + i : "secret/" + i, 0));
+        }
+        int before = snapshots.get();
+        r.received(new Packet.Subscribe(8, filters));
+        assertThat(snapshots.get() - before).as("rules compiled at most once for the whole SUBSCRIBE").isLessThanOrEqualTo(1);
+        List<Integer> codes = ((Packet.SubAck) reader.last()).codes();
+        for (int i = 0; i < 50; i++) {
+            assertThat(codes.get(i)).as(filters.get(i).filter()).isEqualTo(i % 2 == 0 ? 0 : 0x80);
+        }
+
+        // a rule changed: the next SUBSCRIBE is decided by the new rules
+        rules(INSIDERS_READ_SECRET, EVERYONE_EVERYTHING);
+        r.received(new Packet.Subscribe(9, List.of(new Packet.Subscription("secret/1", 0))));
+        assertThat(reader.last()).isEqualTo(new Packet.SubAck(9, List.of(0)));
     }
 
     @Test

@@ -30,6 +30,18 @@ final class RecordingLink implements ClientLink {
         return writable;
     }
 
+    boolean readingPaused;
+
+    @Override
+    public void pauseReading() {
+        readingPaused = true;
+    }
+
+    @Override
+    public void resumeReading() {
+        readingPaused = false;
+    }
+
     @Override
     public void execute(Runnable task) {
         task.run();

@@ -8,8 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -75,6 +77,24 @@ class BadInputIT {
             // CONNECT, "MQIsdp", level 3, clean session, keep alive 60, client id "v31"
             s.send(0x10, 0x11, 0x00, 0x06, 'M', 'Q', 'I', 's', 'd', 'p', 0x03, 0x02, 0x00, 0x3C, 0x00, 0x03, 'v', '3', '1');
             assertThat(s.connackCode()).isZero();
+        }
+    }
+
+    @Test
+    void subscribeWithMoreFiltersThanTheLimit_gets0x80ForTheExcess_MQTT_3_9_3() throws Exception {
+        List<String> filters = IntStream.range(0, 105).mapToObj(i -> "many/" + i).toList();
+        try (RawMqttSocket s = new RawMqttSocket(port())) {
+            s.send(RawMqttSocket.connectPacket("many-filters"));
+            assertThat(s.connackCode()).isZero();
+            s.send(MqttBytes.subscribe(7, filters, 1));
+            byte[] suback = s.readPacket();
+            assertThat(suback[0] & 0xFF).isEqualTo(0x90);
+            assertThat(suback.length).isEqualTo(1 + 2 + 105);
+            for (int i = 0; i < 105; i++) {
+                assertThat(suback[3 + i] & 0xFF).as("return code of filter %d", i).isEqualTo(i < 100 ? 1 : 0x80);
+            }
+            s.send(0xC0, 0x00); // PINGREQ: still connected
+            assertThat(s.readPacket()[0] & 0xFF).isEqualTo(0xD0);
         }
     }
 

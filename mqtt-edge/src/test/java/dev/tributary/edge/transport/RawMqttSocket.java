@@ -55,6 +55,19 @@ final class RawMqttSocket implements AutoCloseable {
         return connack[3];
     }
 
+    /** Reads one packet: its first byte, then its body as the remaining length gives it. */
+    byte[] readPacket() throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            throw new IOException("closed");
+        }
+        byte[] body = in.readNBytes(MqttBytes.readRemainingLength(in));
+        byte[] packet = new byte[body.length + 1];
+        packet[0] = (byte) first;
+        System.arraycopy(body, 0, packet, 1, body.length);
+        return packet;
+    }
+
     /** Whether the server closes the connection within {@code timeout}, ignoring anything it sends first. */
     boolean closedWithin(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
