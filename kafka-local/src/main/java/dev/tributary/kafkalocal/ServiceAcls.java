@@ -21,6 +21,10 @@ public final class ServiceAcls {
 
     /** The edge's downlink consumer groups are {@code tributary-edge-downlink-<node id>} (mqtt-edge's EdgeNode). */
     public static final String EDGE_DOWNLINK_GROUP_PREFIX = "tributary-edge-downlink-";
+    /** The topics through which edges form one broker: interest and each node's inbox (the edge's defaults). */
+    public static final String EDGE_CLUSTER_TOPIC_PREFIX = "tributary.cluster.";
+    /** The retained messages every edge serves (the edge's default). */
+    public static final String EDGE_RETAINED_TOPIC = "tributary.state.retained";
 
     private ServiceAcls() {
     }
@@ -39,9 +43,10 @@ public final class ServiceAcls {
 
     /**
      * mqtt-edge: reads the auth topic (assigned, no group); writes the mirror topics; reads the
-     * downlink topic in its own consumer group per node; creates the mirror and downlink topics
-     * at start-up (drop those CREATE rules and set {@code tributary.edge.mirror.topics.create=false}
-     * when an operator creates the topics).
+     * downlink topic in its own consumer group per node; reads and writes the topics through which
+     * the edges form one broker (the interest topic, every node's inbox, the retained topic; no group);
+     * creates its topics at start-up (drop those CREATE rules and set
+     * {@code tributary.edge.mirror.topics.create=false} when an operator creates the topics).
      */
     public static List<AclBinding> edge(String principal, String authTopic, Collection<String> mirrorTopics,
             String downlinkTopic) {
@@ -55,6 +60,11 @@ public final class ServiceAcls {
         acls.add(topic(downlinkTopic, principal, AclOperation.CREATE));
         acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, EDGE_DOWNLINK_GROUP_PREFIX, PatternType.PREFIXED),
                 allow(principal, AclOperation.READ)));
+        for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, EDGE_CLUSTER_TOPIC_PREFIX, PatternType.PREFIXED),
+                    allow(principal, operation)));
+            acls.add(topic(EDGE_RETAINED_TOPIC, principal, operation));
+        }
         return acls;
     }
 
