@@ -1,6 +1,7 @@
 package dev.tributary.auth;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +16,10 @@ import dev.tributary.auth.store.AuthStore;
 import dev.tributary.auth.store.KafkaAuthStore;
 import dev.tributary.auth.token.SigningKeys;
 import dev.tributary.auth.token.TokenService;
+import dev.tributary.auth.security.LoginGuard;
 import dev.tributary.common.auth.LoginThrottle;
+import dev.tributary.common.auth.PasswordCheck;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 
@@ -54,11 +58,21 @@ public class AuthServices {
 
     @Produces
     @Singleton
+    LoginGuard loginGuard(AuthConfig config, MeterRegistry metrics) {
+        AuthConfig.Login login = config.login();
+        return new LoginGuard(new LoginThrottle(new LoginThrottle.Limits(login.maxFailures(), login.maxFailuresPerAddress(),
+                login.maxFailuresPerUser(), login.failureWindow().toNanos(), login.knownAddressWindow().toNanos()), System::nanoTime),
+                login.trustedProxies(), metrics);
+    }
+
+    @Produces
+    @Singleton
     @Startup
-    TokenService tokens(AuthStore store, SigningKeys keys, AuthConfig config) {
+    TokenService tokens(AuthStore store, SigningKeys keys, AuthConfig config, LoginGuard guard, MeterRegistry metrics) {
+        PasswordCheck passwords = new PasswordCheck(config.passwords().iterations());
+        metrics.more().counter("tributary.auth.login.dummy.hashes", List.of(), passwords, PasswordCheck::dummyChecks);
         TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime(),
-                config.tokens().maxLifetime(),
-                new LoginThrottle(config.login().maxFailures(), config.login().failureWindow().toNanos(), System::nanoTime));
+                config.tokens().maxLifetime(), guard, passwords);
         tokens.publishKey();
         return tokens;
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "  2. <data>/auth/admin-password, kept by ./tributary up (data: $TRIBUTARY_DATA or ./data)",
                 "  3. a prompt, when run in a terminal" },
         subcommands = { DeviceCommands.class, GroupCommands.class, AclCommands.class, PasswdCommands.class,
-                TokenCommand.class, CommandLine.HelpCommand.class })
+                TokenCommand.class, KeyCommands.class, CommandLine.HelpCommand.class })
 public final class Ctl implements Runnable {
 
     /** The command did what was asked. */

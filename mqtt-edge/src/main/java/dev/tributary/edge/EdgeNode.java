@@ -145,8 +145,9 @@ public class EdgeNode {
             this.authReplica = new KafkaAuthReplica(kafkaConfig, auth.topic());
             this.hashing = hashPool(auth.hashThreads());
             ReplicaAuth replicaAuth = new ReplicaAuth(authReplica, new ReplicaAuth.Settings(auth.credentialCacheSize(),
-                    auth.maxFailures(), auth.failureWindow().toNanos(), auth.tokenIssuer(),
-                    (int) auth.tokenClockSkew().toSeconds()), hashing, System::nanoTime, registry, this::disconnectUsers);
+                    auth.maxFailures(), auth.maxFailuresPerAddress(), auth.maxFailuresPerUser(), auth.failureWindow().toNanos(),
+                    auth.knownAddressWindow().toNanos(), auth.tokenIssuer(), (int) auth.tokenClockSkew().toSeconds(),
+                    auth.dummyHashIterations()), hashing, System::nanoTime, registry, this::disconnectUsers);
             authenticator = replicaAuth;
             authorizer = replicaAuth;
         } else {

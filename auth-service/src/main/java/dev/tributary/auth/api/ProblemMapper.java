@@ -30,6 +30,11 @@ public class ProblemMapper implements ExceptionMapper<Problem> {
         if (status == 503) {
             LOG.warn(problem.getMessage());
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", problem.getMessage())).build();
+        Response.ResponseBuilder response = Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", problem.getMessage()));
+        if (problem.retryAfterSeconds() > 0) {
+            response.header("Retry-After", problem.retryAfterSeconds());
+        }
+        return response.build();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tributary.auth.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -26,13 +27,38 @@ public interface AuthConfig {
 
     Login login();
 
-    /** Failed token requests, counted per address and per user name like the edge counts CONNECTs. */
+    /**
+     * Failed logins at the token endpoint and the admin API, counted as the edge counts CONNECTs
+     * ({@code LoginThrottle}): per address and user name, per address, and per user name from addresses
+     * where that user has not logged in recently.
+     */
     interface Login {
+        /** Failures of one user name from one address before that address may not try it. */
         @WithDefault("5")
         int maxFailures();
 
+        /** Failures from one address, any user names, before it may not try at all (bounds hashing per address). */
+        @WithDefault("20")
+        int maxFailuresPerAddress();
+
+        /** Failures of one user name from all addresses before only addresses it logged in from recently may try it. */
+        @WithDefault("100")
+        int maxFailuresPerUser();
+
+        /** How long failures are remembered, and so how long a throttled address or user name waits. */
         @WithDefault("60s")
         Duration failureWindow();
+
+        /** How long a successful login keeps its address exempt from the per-user-name limit. */
+        @WithDefault("24h")
+        Duration knownAddressWindow();
+
+        /**
+         * Peers whose {@code X-Forwarded-For} names the client (its last address is the one counted): the
+         * web-dashboard, which logs its users in from its own address. IP literals only.
+         */
+        @WithDefault("127.0.0.1,::1")
+        List<String> trustedProxies();
     }
 
     interface Admin {

@@ -50,9 +50,10 @@ public final class PrincipalService {
         String generated = password == null ? generatePassword() : null;
         String secret = password == null ? generated : password;
         requirePassword(secret);
-        // tokens issued before now, to an earlier principal of the same name, are not this one's
+        // tokens issued to an earlier principal of the same name carry a lower generation: they are not this one's
+        Instant now = Instant.now();
         Principal principal = new Principal(username, kind == null ? Kind.DEVICE : kind,
-                PasswordHashes.hash(secret, iterations), groups, false, Instant.now().getEpochSecond());
+                PasswordHashes.hash(secret, iterations), groups, false, now.getEpochSecond(), Principal.firstTokenGeneration(now));
         Writes.await(store.putPrincipal(principal));
         Audit.log(actor, "principal.create", username, "kind=" + principal.kind() + " groups=" + groups
                 + (generated != null ? " password=generated" : " password=supplied"));
@@ -75,15 +76,16 @@ public final class PrincipalService {
         Optional<Principal> existing = store.principal(username);
         Principal principal;
         if (existing.isEmpty()) {
-            principal = new Principal(username, Kind.DEVICE, hash, groups, false, Instant.now().getEpochSecond());
+            Instant now = Instant.now();
+            principal = new Principal(username, Kind.DEVICE, hash, groups, false, now.getEpochSecond(),
+                    Principal.firstTokenGeneration(now));
         } else {
             Principal current = existing.get();
             List<String> merged = new java.util.ArrayList<>(current.groups());
             groups.stream().filter(g -> !merged.contains(g)).forEach(merged::add);
             principal = current.withGroups(merged);
             if (!current.passwordHash().equals(hash)) {
-                principal = principal.withPasswordHash(hash)
-                        .withTokensNotBefore(Math.max(current.tokensNotBeforeSeconds(), Instant.now().getEpochSecond()));
+                principal = principal.withPasswordHash(hash).withTokensRevoked(Instant.now());
             }
             if (principal.equals(current)) {
                 return current;
@@ -99,8 +101,7 @@ public final class PrincipalService {
         String generated = password == null ? generatePassword() : null;
         String secret = password == null ? generated : password;
         requirePassword(secret);
-        Principal rotated = current.withPasswordHash(PasswordHashes.hash(secret, iterations))
-                .withTokensNotBefore(Instant.now().getEpochSecond());
+        Principal rotated = current.withPasswordHash(PasswordHashes.hash(secret, iterations)).withTokensRevoked(Instant.now());
         Writes.await(store.putPrincipal(rotated));
         Audit.log(actor, "principal.rotate-password", username, "tokens=revoked");
         return new Created(rotated, generated);
@@ -123,7 +124,7 @@ public final class PrincipalService {
 
     /** Tokens issued so far stop working; the password keeps working. */
     public Principal revokeTokens(String actor, String username) {
-        Principal changed = require(username).withTokensNotBefore(Instant.now().getEpochSecond() + 1);
+        Principal changed = require(username).withTokensRevoked(Instant.now());
         Writes.await(store.putPrincipal(changed));
         Audit.log(actor, "principal.revoke-tokens", username, null);
         return changed;

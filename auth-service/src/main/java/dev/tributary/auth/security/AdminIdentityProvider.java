@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.tributary.auth.config.AuthConfig;
+import dev.tributary.common.log.Untrusted;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -15,6 +16,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.UsernamePasswordAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,9 +30,11 @@ public class AdminIdentityProvider implements IdentityProvider<UsernamePasswordA
     private static final Logger LOG = Logger.getLogger(AdminIdentityProvider.class);
 
     private final AuthConfig config;
+    private final LoginGuard guard;
 
-    public AdminIdentityProvider(AuthConfig config) {
+    public AdminIdentityProvider(AuthConfig config, LoginGuard guard) {
         this.config = config;
+        this.guard = guard;
         if (config.admin().password().isEmpty()) {
             LOG.warn("tributary.auth.admin.password is not set: the admin API refuses every call");
         }
@@ -48,8 +52,10 @@ public class AdminIdentityProvider implements IdentityProvider<UsernamePasswordA
         boolean ok = expected != null
                 & constantTimeEquals(config.admin().username(), request.getUsername())
                 & constantTimeEquals(expected, new String(request.getPassword().getPassword()));
+        // counted by AdminLoginFilter before this check; a right password takes it back
+        AdminLoginFilter.decided(HttpSecurityUtils.getRoutingContextAttribute(request), guard, ok, request.getUsername());
         if (!ok) {
-            LOG.warnf("admin API: refused credentials for user %s", request.getUsername());
+            LOG.warnf("admin API: refused credentials for user %s", Untrusted.quote(request.getUsername()));
             return Uni.createFrom().failure(new AuthenticationFailedException());
         }
         return Uni.createFrom().item(QuarkusSecurityIdentity.builder()

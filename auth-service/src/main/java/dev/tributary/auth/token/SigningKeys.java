@@ -53,6 +53,13 @@ public final class SigningKeys {
         if (Files.exists(kept)) {
             return new SigningKeys(read(kept));
         }
+        SigningKeys generated = generate(kept);
+        LOG.infof("generated a token signing key in %s", kept);
+        return generated;
+    }
+
+    /** A new key, written to {@code kept} (owner-only) before it is used, so a restart signs with it too. */
+    public static SigningKeys generate(Path kept) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -61,7 +68,6 @@ public final class SigningKeys {
                     + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(generated.getEncoded())
                     + "\n-----END PRIVATE KEY-----\n";
             AtomicFiles.write(kept, pem, true);
-            LOG.infof("generated a token signing key in %s", kept);
             return new SigningKeys(generated);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -13,66 +13,110 @@ import dev.tributary.auth.audit.Audit;
 import dev.tributary.auth.store.AuthStore;
 import dev.tributary.auth.store.Writes;
 import dev.tributary.common.auth.AclCheck;
+import dev.tributary.auth.security.LoginGuard;
+import dev.tributary.common.auth.AuthRecords;
 import dev.tributary.common.auth.LoginThrottle;
+import dev.tributary.common.auth.PasswordCheck;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
-import dev.tributary.common.auth.PasswordHashes;
 import io.smallrye.jwt.build.Jwt;
 
 /**
  * Short-lived tokens for devices and dashboard users: a JWT (RS256) naming the principal ({@code upn}),
  * its groups, its kind and the ACL rules that apply to it. The edge takes the token as the MQTT password
- * and checks signature, issuer, expiry and revocation against its replica of the auth topic.
+ * and checks signature, issuer, expiry and revocation against its replica of the auth topic. Each token
+ * carries the principal's token generation ({@code tgen}), so a revocation in the same second as an
+ * issue is exact.
  */
 public final class TokenService {
 
     private final AuthStore store;
-    private final SigningKeys keys;
+    private volatile SigningKeys keys;
     private final String issuer;
     private final Duration lifetime;
     private final Duration maxLifetime;
-    private final LoginThrottle throttle;
+    private final LoginGuard guard;
+    private final PasswordCheck passwords;
 
     public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime, Duration maxLifetime,
-            LoginThrottle throttle) {
+            LoginGuard guard, PasswordCheck passwords) {
         this.store = store;
         this.keys = keys;
         this.issuer = issuer;
         this.lifetime = lifetime;
         this.maxLifetime = maxLifetime;
-        this.throttle = throttle;
+        this.guard = guard;
+        this.passwords = passwords;
     }
 
-    /** Publishes this service's public key to the auth topic, keeping the previous one for tokens still valid. */
-    public void publishKey() {
+    /**
+     * Publishes this service's public key to the auth topic at start. A different key published before (the
+     * signing key was replaced while the service was down) retires once the longest token it can have signed
+     * has expired; keys whose retirement has passed are dropped.
+     */
+    public synchronized void publishKey() {
+        publish(keys, "keys.publish");
+    }
+
+    /**
+     * Replaces the signing key with a new one (kept in {@code keyFile}): tokens are signed with it from now
+     * on, and the previous key verifies the tokens it signed until the longest token lifetime has passed.
+     */
+    public synchronized SigningKey rotateKey(String actor, java.nio.file.Path keyFile) {
+        SigningKeys next = SigningKeys.generate(keyFile);
+        publish(next, "keys.rotate");
+        this.keys = next;
+        Audit.log(actor, "keys.rotate", next.kid(), "previous=" + store.signingKeys().stream().skip(1).findFirst()
+                .map(SigningKey::kid).orElse("none"));
+        return next.published();
+    }
+
+    /** The published keys, the signing key first. */
+    public List<SigningKey> publishedKeys() {
+        return store.signingKeys();
+    }
+
+    private void publish(SigningKeys signing, String action) {
+        long now = Instant.now().getEpochSecond();
+        long retiresAt = now + maxLifetime.toSeconds();
         List<SigningKey> published = store.signingKeys();
-        if (!published.isEmpty() && published.get(0).kid().equals(keys.kid())) {
+        List<SigningKey> next = new ArrayList<>();
+        next.add(signing.published());
+        for (SigningKey key : published) {
+            if (key.kid().equals(signing.kid()) || key.retiredAt(now)) {
+                continue; // the signing key is first already; a retired key is dropped
+            }
+            next.add(key.retiresAtSeconds() == null ? key.retiringAt(retiresAt) : key);
+        }
+        if (next.equals(published)) {
             return;
         }
-        List<SigningKey> next = new ArrayList<>();
-        next.add(keys.published());
-        published.stream().filter(k -> !k.kid().equals(keys.kid())).limit(1).forEach(next::add);
         Writes.await(store.putSigningKeys(next));
-        Audit.log("auth-service", "keys.publish", keys.kid(), "kept=" + (next.size() - 1));
+        Audit.log("auth-service", action, signing.kid(), "kept=" + (next.size() - 1)
+                + " dropped=" + published.stream().filter(k -> k.retiredAt(now)).count());
     }
 
     public record Issued(String token, Instant expiresAt, String username) {
     }
 
-    /** A token for the principal, if the password is right and neither the address nor the user is throttled. */
+    /**
+     * A token for the principal, if the password is right and neither the address nor the user name is
+     * throttled. The attempt is counted before the password is checked, a throttled one computes no hash,
+     * and an unknown user name costs the same hash as a known one.
+     */
     public Issued issue(String username, String password, String address) {
-        if (throttle.isThrottled(address, username)) {
-            Audit.log(username, "token.throttled", username, "address=" + address);
-            throw new Problem(Problem.Kind.THROTTLED, "too many failed logins: try again later");
+        LoginThrottle.Refusal refusal = guard.attempt("token", address, username);
+        if (refusal != null) {
+            throw Problem.throttled("too many failed logins: try again later", refusal.retryAfterSeconds());
         }
         Principal principal = store.principal(username == null ? "" : username).orElse(null);
-        if (principal == null || password == null
-                || !PasswordHashes.verify(password.getBytes(StandardCharsets.UTF_8), principal.passwordHash())) {
-            throttle.failed(address, username);
+        byte[] secret = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+        if (!passwords.verify(secret, principal == null ? null : principal.passwordHash(), null) || password == null) {
+            guard.failed("token", address, username, principal == null ? "unknown user" : "bad password");
             throw new Problem(Problem.Kind.UNAUTHORIZED, "bad user name or password");
         }
-        throttle.succeeded(address, username);
+        guard.succeeded(address, username);
         if (principal.disabled()) {
             throw new Problem(Problem.Kind.UNAUTHORIZED, username + " is disabled");
         }
@@ -102,12 +146,14 @@ public final class TokenService {
         Instant expires = now.plus(ttl);
         List<Map<String, Object>> acl = applicableRules(principal).stream().map(r -> Map.<String, Object>of(
                 "topicFilter", r.topicFilter(), "action", r.action().name(), "allow", r.allow())).toList();
+        SigningKeys signing = keys;
         String token = Jwt.issuer(issuer).upn(username).subject(username)
                 .groups(new HashSet<>(principal.groups()))
                 .claim("kind", principal.kind().name())
                 .claim("acl", acl)
+                .claim(AuthRecords.TOKEN_GENERATION_CLAIM, principal.tokenGeneration())
                 .issuedAt(now).expiresAt(expires)
-                .jws().keyId(keys.kid()).sign(keys.privateKey());
+                .jws().keyId(signing.kid()).sign(signing.privateKey());
         Audit.log(actor, "token.issue", username, "expires=" + expires);
         return new Issued(token, expires, username);
     }

@@ -140,4 +140,61 @@ class TokensIT {
         http.admin("POST", "/api/principals/" + name + "/disable", null);
         assertThat(http.admin("POST", path, "{}").statusCode()).as("a disabled principal gets no token").isEqualTo(409);
     }
+
+    private static JsonNode claims(String token) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    }
+
+    private static JsonNode header(String token) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[0]));
+    }
+
+    @Test
+    void everyTokenCarriesThePrincipalsTokenGeneration_andARevocationInTheSameSecondRaisesIt() throws Exception {
+        String name = "tok-gen-" + UUID.randomUUID().toString().substring(0, 8);
+        http.admin("POST", "/api/principals", "{\"username\":\"" + name + "\",\"password\":\"gen-password\"}");
+        String login = "{\"username\":\"" + name + "\",\"password\":\"gen-password\"}";
+        JsonNode before = claims(JSON.readTree(http.anonymous("POST", "/api/tokens", login).body()).get("token").asText());
+        assertThat(http.admin("POST", "/api/principals/" + name + "/revoke-tokens", null).statusCode()).isEqualTo(200);
+        JsonNode after = claims(JSON.readTree(http.anonymous("POST", "/api/tokens", login).body()).get("token").asText());
+        assertThat(after.get("tgen").asLong()).as("issued after the revocation, within the same second or not")
+                .isGreaterThan(before.get("tgen").asLong());
+        http.admin("POST", "/api/principals/" + name + "/password", "{\"password\":\"gen-password\"}");
+        JsonNode rotated = claims(JSON.readTree(http.anonymous("POST", "/api/tokens", login).body()).get("token").asText());
+        assertThat(rotated.get("tgen").asLong()).as("a password rotation revokes too").isGreaterThan(after.get("tgen").asLong());
+    }
+
+    @Test
+    void rotatingTheSigningKey_signsWithTheNewKey_andKeepsTheOldOneUntilTheLongestTokenLifetimeHasPassed() throws Exception {
+        String name = "tok-rot-" + UUID.randomUUID().toString().substring(0, 8);
+        http.admin("POST", "/api/principals", "{\"username\":\"" + name + "\",\"password\":\"rot-password\"}");
+        String login = "{\"username\":\"" + name + "\",\"password\":\"rot-password\"}";
+        String oldKid = header(JSON.readTree(http.anonymous("POST", "/api/tokens", login).body()).get("token").asText())
+                .get("kid").asText();
+
+        assertThat(http.anonymous("POST", "/api/keys/rotate", null).statusCode()).isEqualTo(401);
+        long now = java.time.Instant.now().getEpochSecond();
+        HttpResponse<String> rotated = http.admin("POST", "/api/keys/rotate", null);
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        JsonNode keys = JSON.readTree(rotated.body());
+        String newKid = keys.get(0).get("kid").asText();
+        assertThat(newKid).isNotEqualTo(oldKid);
+        assertThat(keys.get(0).get("signing").asBoolean()).isTrue();
+        assertThat(keys.get(0).hasNonNull("retiresAt")).as("the signing key does not retire").isFalse();
+        JsonNode old = null;
+        for (JsonNode key : keys) {
+            if (key.get("kid").asText().equals(oldKid)) {
+                old = key;
+            }
+        }
+        assertThat(old).as("the previous key still verifies what it signed").isNotNull();
+        assertThat(old.get("retiresAt").asLong() - now).as("tributary.auth.tokens.max-lifetime: 30 days")
+                .isBetween(30L * 24 * 3600 - 5, 30L * 24 * 3600 + 5);
+
+        String token = JSON.readTree(http.anonymous("POST", "/api/tokens", login).body()).get("token").asText();
+        assertThat(header(token).get("kid").asText()).isEqualTo(newKid);
+        String jwks = http.anonymous("GET", "/.well-known/jwks.json", null).body();
+        assertThat(jwks).contains(newKid).contains(oldKid);
+        assertThat(http.admin("GET", "/api/keys", null).body()).contains(newKid).contains(oldKid);
+    }
 }

@@ -35,31 +35,65 @@ public final class AuthRecords {
 
     /**
      * A device or user. {@code passwordHash} is a self-describing hash ({@link PasswordHashes}), never a
-     * password. Tokens issued before {@code tokensNotBeforeSeconds} (epoch seconds) are revoked.
+     * password. Tokens are revoked by {@code tokenGeneration}: every token carries the generation it was
+     * issued under (claim {@link #TOKEN_GENERATION_CLAIM}), and one below the principal's current generation
+     * is refused. Revoking tokens, rotating the password or importing a new hash raises the generation, and a
+     * principal is created with one above any that a deleted principal of the same name can have had, so a
+     * token issued in the same second (or millisecond) as a revocation is still told apart exactly.
+     * {@code tokensNotBeforeSeconds} (epoch seconds) revokes tokens without a generation claim by their
+     * {@code iat}, which has only a second's resolution.
      */
     public record Principal(String username, Kind kind, String passwordHash, List<String> groups, boolean disabled,
-            long tokensNotBeforeSeconds) {
+            long tokensNotBeforeSeconds, long tokenGeneration) {
 
         public Principal {
             groups = groups == null ? List.of() : List.copyOf(groups);
         }
 
+        /** A principal whose tokens have generation 0 (records written before token generations existed). */
+        public Principal(String username, Kind kind, String passwordHash, List<String> groups, boolean disabled,
+                long tokensNotBeforeSeconds) {
+            this(username, kind, passwordHash, groups, disabled, tokensNotBeforeSeconds, 0);
+        }
+
         public Principal withPasswordHash(String hash) {
-            return new Principal(username, kind, hash, groups, disabled, tokensNotBeforeSeconds);
+            return new Principal(username, kind, hash, groups, disabled, tokensNotBeforeSeconds, tokenGeneration);
         }
 
         public Principal withDisabled(boolean value) {
-            return new Principal(username, kind, passwordHash, groups, value, tokensNotBeforeSeconds);
+            return new Principal(username, kind, passwordHash, groups, value, tokensNotBeforeSeconds, tokenGeneration);
         }
 
         public Principal withGroups(List<String> value) {
-            return new Principal(username, kind, passwordHash, value, disabled, tokensNotBeforeSeconds);
+            return new Principal(username, kind, passwordHash, value, disabled, tokensNotBeforeSeconds, tokenGeneration);
         }
 
         public Principal withTokensNotBefore(long epochSeconds) {
-            return new Principal(username, kind, passwordHash, groups, disabled, epochSeconds);
+            return new Principal(username, kind, passwordHash, groups, disabled, epochSeconds, tokenGeneration);
+        }
+
+        /**
+         * Tokens issued so far are revoked: the generation moves past both the current one and the clock's
+         * microseconds (so it stays above what a deleted principal of the same name had), and tokens without a
+         * generation claim are revoked up to this second.
+         */
+        public Principal withTokensRevoked(java.time.Instant now) {
+            return new Principal(username, kind, passwordHash, groups, disabled,
+                    Math.max(tokensNotBeforeSeconds, now.getEpochSecond() + 1), Math.max(tokenGeneration + 1, micros(now)));
+        }
+
+        /** The first token generation of a principal created now. */
+        public static long firstTokenGeneration(java.time.Instant now) {
+            return micros(now);
+        }
+
+        private static long micros(java.time.Instant now) {
+            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
         }
     }
+
+    /** The JWT claim that carries the token generation a token was issued under. */
+    public static final String TOKEN_GENERATION_CLAIM = "tgen";
 
     /**
      * Whom a rule is for: one user, the members of a group, every client, or the clients connected without a
@@ -88,8 +122,26 @@ public final class AuthRecords {
     public record AclRule(Who who, String name, String topicFilter, Action action, boolean allow) {
     }
 
-    /** A public key tokens are signed with: {@code kid}, algorithm (RS256), X.509 DER in base64. */
-    public record SigningKey(String kid, String algorithm, String publicKey) {
+    /**
+     * A public key tokens are signed with: {@code kid}, algorithm (RS256), X.509 DER in base64, and when the
+     * key has been replaced, {@code retiresAtSeconds}: the epoch second from which tokens it signed are refused
+     * (null while it is the signing key). A replaced key stays published until then, so the tokens it signed
+     * keep working for their lifetime, and is dropped afterwards.
+     */
+    public record SigningKey(String kid, String algorithm, String publicKey, Long retiresAtSeconds) {
+
+        public SigningKey(String kid, String algorithm, String publicKey) {
+            this(kid, algorithm, publicKey, null);
+        }
+
+        public SigningKey retiringAt(long epochSeconds) {
+            return new SigningKey(kid, algorithm, publicKey, epochSeconds);
+        }
+
+        /** Whether tokens this key signed are refused at {@code epochSeconds}. */
+        public boolean retiredAt(long epochSeconds) {
+            return retiresAtSeconds != null && epochSeconds >= retiresAtSeconds;
+        }
     }
 
     public static byte[] encode(Object value) {

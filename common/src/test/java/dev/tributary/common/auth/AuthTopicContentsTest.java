@@ -46,4 +46,35 @@ class AuthTopicContentsTest {
         assertThat(contents.acl()).isEmpty();
         assertThat(contents.principals()).isEmpty();
     }
+
+    @Test
+    void recordsWrittenBeforeTokenGenerationsAndKeyRetirement_readWithGenerationZeroAndNoRetirement() {
+        Principal old = AuthRecords.principal(("{\"username\":\"v1\",\"kind\":\"DEVICE\",\"passwordHash\":\"$7$1$a$b\","
+                + "\"groups\":[],\"disabled\":false,\"tokensNotBeforeSeconds\":7}").getBytes(StandardCharsets.UTF_8));
+        assertThat(old.tokenGeneration()).isZero();
+        assertThat(old.tokensNotBeforeSeconds()).isEqualTo(7);
+        SigningKey key = AuthRecords.keys("[{\"kid\":\"k\",\"algorithm\":\"RS256\",\"publicKey\":\"AAAA\"}]"
+                .getBytes(StandardCharsets.UTF_8)).get(0);
+        assertThat(key.retiresAtSeconds()).isNull();
+        assertThat(key.retiredAt(Long.MAX_VALUE)).isFalse();
+    }
+
+    @Test
+    void revokingTokens_raisesTheGenerationPastTheCurrentOneAndPastWhatAnEarlierPrincipalCouldHaveHad() {
+        java.time.Instant now = java.time.Instant.ofEpochSecond(1_000, 123_456_000);
+        Principal created = new Principal("v1", Kind.DEVICE, "$7$1$a$b", List.of(), false, 1_000,
+                Principal.firstTokenGeneration(now));
+        assertThat(created.tokenGeneration()).isEqualTo(1_000_123_456L);
+        Principal revoked = created.withTokensRevoked(now);
+        assertThat(revoked.tokenGeneration()).as("the same microsecond still moves it").isEqualTo(1_000_123_457L);
+        assertThat(revoked.tokensNotBeforeSeconds()).isEqualTo(1_001);
+        Principal later = revoked.withTokensRevoked(now.plusSeconds(5));
+        assertThat(later.tokenGeneration()).isEqualTo(1_005_123_456L);
+        Principal read = AuthRecords.principal(AuthRecords.encode(later));
+        assertThat(read).isEqualTo(later);
+        SigningKey retiring = new SigningKey("k", "RS256", "AAAA").retiringAt(2_000);
+        assertThat(AuthRecords.keys(AuthRecords.encode(List.of(retiring)))).containsExactly(retiring);
+        assertThat(retiring.retiredAt(1_999)).isFalse();
+        assertThat(retiring.retiredAt(2_000)).isTrue();
+    }
 }

@@ -7,8 +7,12 @@ import java.util.Map;
 import dev.tributary.common.auth.AuthRecords.AclRule;
 import dev.tributary.common.auth.AuthRecords.Principal;
 
-/** The auth topic at one moment, immutable: principals by user name, the ordered ACL, token keys by id. */
-public record AuthSnapshot(Map<String, Principal> principals, List<AclRule> acl, Map<String, PublicKey> keys) {
+/**
+ * The auth topic at one moment, immutable: principals by user name, the ordered ACL, token keys by id, and
+ * for a replaced key the epoch second from which the tokens it signed are refused ({@code keyRetirements}).
+ */
+public record AuthSnapshot(Map<String, Principal> principals, List<AclRule> acl, Map<String, PublicKey> keys,
+        Map<String, Long> keyRetirements) {
 
     public static final AuthSnapshot EMPTY = new AuthSnapshot(Map.of(), List.of(), Map.of());
 
@@ -16,5 +20,11 @@ public record AuthSnapshot(Map<String, Principal> principals, List<AclRule> acl,
         principals = Map.copyOf(principals);
         acl = List.copyOf(acl);
         keys = Map.copyOf(keys);
+        keyRetirements = Map.copyOf(keyRetirements);
+    }
+
+    /** A snapshot whose keys never retire. */
+    public AuthSnapshot(Map<String, Principal> principals, List<AclRule> acl, Map<String, PublicKey> keys) {
+        this(principals, acl, keys, Map.of());
     }
 }

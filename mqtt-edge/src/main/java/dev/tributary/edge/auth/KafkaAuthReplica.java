@@ -37,6 +37,7 @@ public final class KafkaAuthReplica extends PublishingReplica implements AutoClo
     private final AuthTopicContents contents = new AuthTopicContents();
     private List<SigningKey> publishedKeys = List.of();
     private Map<String, PublicKey> keys = Map.of();
+    private Map<String, Long> keyRetirements = Map.of();
     private volatile boolean running = true;
 
     public KafkaAuthReplica(Map<String, Object> kafkaConfig, String topic) {
@@ -125,12 +126,16 @@ public final class KafkaAuthReplica extends PublishingReplica implements AutoClo
         if (contents.keys() != publishedKeys) {
             try {
                 keys = publicKeys(contents.keys());
+                Map<String, Long> retiring = new HashMap<>();
+                contents.keys().stream().filter(k -> k.retiresAtSeconds() != null)
+                        .forEach(k -> retiring.put(k.kid(), k.retiresAtSeconds()));
+                keyRetirements = retiring;
             } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
                 LOG.warnf("skipping unreadable token keys: %s", e.getMessage());
             }
             publishedKeys = contents.keys();
         }
-        publish(new AuthSnapshot(contents.principalsByName(), contents.acl(), keys));
+        publish(new AuthSnapshot(contents.principalsByName(), contents.acl(), keys, keyRetirements));
     }
 
     @Override

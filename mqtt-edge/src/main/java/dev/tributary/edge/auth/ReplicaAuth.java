@@ -1,6 +1,6 @@
 package dev.tributary.edge.auth;
 
-import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +19,8 @@ import dev.tributary.common.auth.ClientIdCheck;
 import dev.tributary.common.auth.LoginThrottle;
 import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Principal;
-import dev.tributary.common.auth.PasswordHashes;
+import dev.tributary.common.auth.PasswordCheck;
+import dev.tributary.common.log.Untrusted;
 import dev.tributary.edge.protocol.Packet.ConnectCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,14 +36,27 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
 
     private static final Logger LOG = Logger.getLogger(ReplicaAuth.class);
 
-    public record Settings(int credentialCacheSize, int maxFailures, long failureWindowNanos, String tokenIssuer,
-            int tokenClockSkewSeconds) {
+    /**
+     * {@code maxFailures} per address and user name, {@code maxFailuresPerAddress}, {@code maxFailuresPerUser}
+     * from addresses it has not logged in from within {@code knownAddressNanos}: see {@link LoginThrottle}.
+     */
+    public record Settings(int credentialCacheSize, int maxFailures, int maxFailuresPerAddress, int maxFailuresPerUser,
+            long failureWindowNanos, long knownAddressNanos, String tokenIssuer, int tokenClockSkewSeconds,
+            int defaultHashIterations) {
+
+        /** The per-address and per-user limits at 4 and 20 times the pair limit; 24 h for a known address. */
+        public Settings(int credentialCacheSize, int maxFailures, long failureWindowNanos, String tokenIssuer,
+                int tokenClockSkewSeconds) {
+            this(credentialCacheSize, maxFailures, 4 * maxFailures, 20 * maxFailures, failureWindowNanos,
+                    java.util.concurrent.TimeUnit.HOURS.toNanos(24), tokenIssuer, tokenClockSkewSeconds, 210_000);
+        }
     }
 
     private final AuthReplica replica;
     private final Executor hashing;
     private final CredentialCache cache;
     private final LoginThrottle throttle;
+    private final PasswordCheck passwords;
     private final TokenVerifier tokens;
     private final MeterRegistry metrics;
     // looked up once: a device spamming a denied topic must not cost a registry lookup per PUBLISH
@@ -65,8 +79,10 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         this.replica = replica;
         this.hashing = hashing;
         this.cache = new CredentialCache(settings.credentialCacheSize());
-        this.throttle = new LoginThrottle(settings.maxFailures(), settings.failureWindowNanos(), nanoClock);
-        this.tokens = new TokenVerifier(settings.tokenIssuer(), settings.tokenClockSkewSeconds(), () -> replica.snapshot().keys());
+        this.throttle = new LoginThrottle(new LoginThrottle.Limits(settings.maxFailures(), settings.maxFailuresPerAddress(),
+                settings.maxFailuresPerUser(), settings.failureWindowNanos(), settings.knownAddressNanos()), nanoClock);
+        this.passwords = new PasswordCheck(settings.defaultHashIterations());
+        this.tokens = new TokenVerifier(settings.tokenIssuer(), settings.tokenClockSkewSeconds(), replica::snapshot);
         this.metrics = metrics;
         this.deniedPublish = metrics.counter("tributary.auth.denied", "action", "publish");
         this.deniedSubscribe = metrics.counter("tributary.auth.denied", "action", "subscribe");
@@ -78,11 +94,14 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
             }
             Set<String> revoked = revoked(before, after);
             if (!revoked.isEmpty()) {
-                LOG.infof("credentials of %s revoked, disabled or deleted: closing their connections", revoked);
+                LOG.infof("credentials of %s revoked, disabled or deleted: closing their connections",
+                        revoked.stream().map(Untrusted::quote).toList());
                 disconnect.accept(revoked);
             }
         });
         metrics.gauge("tributary.auth.credential.cache.size", cache, CredentialCache::size);
+        metrics.gauge("tributary.auth.throttle.entries", throttle, LoginThrottle::size);
+        metrics.more().counter("tributary.auth.dummy.hashes", java.util.List.of(), passwords, PasswordCheck::dummyChecks);
     }
 
     private static boolean changesWhatClientsReceive(AuthSnapshot before, AuthSnapshot after) {
@@ -104,7 +123,8 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
         before.principals().forEach((name, old) -> {
             Principal now = after.principals().get(name);
             if (now == null || (now.disabled() && !old.disabled())
-                    || now.tokensNotBeforeSeconds() > old.tokensNotBeforeSeconds()) {
+                    || now.tokensNotBeforeSeconds() > old.tokensNotBeforeSeconds()
+                    || now.tokenGeneration() > old.tokenGeneration()) {
                 revoked.add(name);
             }
             if (now == null || !now.passwordHash().equals(old.passwordHash())) {
@@ -125,50 +145,70 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
             return now(clientIdAllowed(attempt, null) ? outcome(ConnectCode.ACCEPTED, "anonymous")
                     : clientIdRefused(attempt));
         }
-        if (throttle.isThrottled(attempt.remoteAddress(), username)) {
+        // counted as a failure before any hash, so parallel attempts cannot overrun the limit; taken back on success
+        LoginThrottle.Refusal throttled = throttle.attempt(attempt.remoteAddress(), username);
+        if (throttled != null) {
+            metrics.counter("tributary.auth.throttled", "scope", throttled.scope().tag()).increment();
+            LOG.infof("CONNECT of %s as %s from %s refused: throttled (%s limit)", Untrusted.quote(attempt.clientId()),
+                    Untrusted.quote(username), attempt.remoteAddress(), throttled.scope().tag());
             return now(outcome(ConnectCode.NOT_AUTHORIZED, "throttled"));
         }
-        Principal principal = replica.snapshot().principals().get(username);
+        AuthSnapshot snapshot = replica.snapshot();
+        Principal principal = snapshot.principals().get(username);
         if (attempt.certificateVerified()) {
             // TLS proved the identity; the principal must still exist and be enabled
             if (principal == null || principal.disabled()) {
                 return now(outcome(ConnectCode.NOT_AUTHORIZED, "certificate_refused"));
             }
+            throttle.succeeded(attempt.remoteAddress(), username);
             return now(clientIdAllowed(attempt, principal) ? outcome(ConnectCode.ACCEPTED, "certificate") : clientIdRefused(attempt));
         }
         byte[] password = attempt.password();
-        if (principal == null || password == null) {
-            return now(refused(attempt, "unknown_user_or_no_password"));
+        if (password == null) {
+            return now(refused(attempt, "no_password", null));
         }
-        if (TokenVerifier.looksLikeToken(password)) {
+        if (TokenVerifier.looksLikeToken(password) || password.length > TokenVerifier.MAX_TOKEN_BYTES) {
             return now(token(attempt, principal));
         }
-        if (cache.verified(username, principal.passwordHash(), password)) {
+        if (principal != null && cache.verified(username, principal.passwordHash(), password)) {
             return now(proven(attempt, principal, "password_cached"));
         }
+        // an unknown user name costs the same hash as a known one, so timing does not tell which names exist
+        String costLike = principal != null ? null : anyHash(snapshot);
         try {
             return CompletableFuture.supplyAsync(() -> {
-                if (!PasswordHashes.verify(password, principal.passwordHash())) {
-                    return refused(attempt, "bad_password");
+                if (!passwords.verify(password, principal == null ? null : principal.passwordHash(), costLike)) {
+                    return refused(attempt, principal == null ? "unknown_user" : "bad_password", null);
                 }
                 cache.remember(username, principal.passwordHash(), password);
                 return proven(attempt, principal, "password");
             }, hashing);
         } catch (RejectedExecutionException e) {
+            throttle.abandoned(attempt.remoteAddress(), username);
             return now(outcome(ConnectCode.SERVER_UNAVAILABLE, "hash_queue_full"));
         }
     }
 
+    /** The hash of some principal, whose cost the dummy hash copies; null when there is none. */
+    private static String anyHash(AuthSnapshot snapshot) {
+        var principals = snapshot.principals().values().iterator();
+        return principals.hasNext() ? principals.next().passwordHash() : null;
+    }
+
     private ConnectCode token(ConnectAttempt attempt, Principal principal) {
-        StringBuilder why = new StringBuilder();
-        TokenVerifier.Verified verified = tokens.verify(new String(attempt.password(), StandardCharsets.US_ASCII),
-                attempt.username(), why);
+        TokenVerifier.Refusal[] why = new TokenVerifier.Refusal[1];
+        TokenVerifier.Verified verified = tokens.verify(attempt.password(), attempt.username(), Instant.now(), why);
         if (verified == null) {
-            LOG.debugf("token of %s from %s refused: %s", attempt.username(), attempt.remoteAddress(), why);
-            return refused(attempt, "bad_token");
+            return refused(attempt, why[0].reason(), why[0].detail());
         }
-        if (verified.issuedAtSeconds() < principal.tokensNotBeforeSeconds()) {
-            return refused(attempt, "revoked_token");
+        if (principal == null) {
+            return refused(attempt, "token_unknown_user", null);
+        }
+        // a generation tells a token issued in the same second as a revocation apart; iat only to the second
+        boolean revoked = verified.generation() != null ? verified.generation() < principal.tokenGeneration()
+                : verified.issuedAtSeconds() < principal.tokensNotBeforeSeconds();
+        if (revoked) {
+            return refused(attempt, "token_revoked", null);
         }
         return proven(attempt, principal, "token");
     }
@@ -190,15 +230,15 @@ public final class ReplicaAuth implements Authenticator, Authorizer {
 
     /** Right credentials, someone else's client id: not a failed login (no throttle count), a refusal. */
     private ConnectCode clientIdRefused(ConnectAttempt attempt) {
-        LOG.infof("CONNECT of %s as %s from %s refused: the client id is not one this user may use", attempt.clientId(),
-                attempt.username(), attempt.remoteAddress());
+        LOG.infof("CONNECT of %s as %s from %s refused: the client id is not one this user may use",
+                Untrusted.quote(attempt.clientId()), Untrusted.quote(attempt.username()), attempt.remoteAddress());
         return outcome(ConnectCode.NOT_AUTHORIZED, "client_id_refused");
     }
 
-    private ConnectCode refused(ConnectAttempt attempt, String reason) {
-        throttle.failed(attempt.remoteAddress(), attempt.username());
-        LOG.infof("CONNECT of %s as %s from %s refused: %s", attempt.clientId(), attempt.username(),
-                attempt.remoteAddress(), reason.replace('_', ' '));
+    /** Bad credentials: CONNACK 4; the failure was counted before the check. */
+    private ConnectCode refused(ConnectAttempt attempt, String reason, String detail) {
+        LOG.infof("CONNECT of %s as %s from %s refused: %s%s", Untrusted.quote(attempt.clientId()),
+                Untrusted.quote(attempt.username()), attempt.remoteAddress(), reason, detail == null ? "" : " (" + detail + ")");
         return outcome(ConnectCode.BAD_USERNAME_OR_PASSWORD, reason);
     }
 

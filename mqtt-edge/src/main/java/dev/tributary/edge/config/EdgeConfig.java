@@ -72,7 +72,11 @@ public interface EdgeConfig {
         @WithDefault("/mqtt")
         String path();
 
-        /** Origins allowed to open a WebSocket (e.g. the dashboard's); unset allows any. */
+        /**
+         * Origins a browser may open a WebSocket from, besides the edge's own host (an Origin whose host is the
+         * host the request was sent to, any port); {@code *} allows every origin. A client that sends no Origin
+         * (not a browser) is always let in: it is a browser page on another site that must be kept out.
+         */
         Optional<List<String>> allowedOrigins();
 
         /**
@@ -136,13 +140,35 @@ public interface EdgeConfig {
         @WithDefault("2")
         int hashThreads();
 
-        /** Failed CONNECTs from one address or for one user name before further attempts are refused. */
+        /** Failed CONNECTs of one user name from one address before that address may not try it (CONNACK 5). */
         @WithDefault("5")
         int maxFailures();
+
+        /** Failed CONNECTs from one address, any user names, before it may not try at all (bounds its slow hashes). */
+        @WithDefault("20")
+        int maxFailuresPerAddress();
+
+        /**
+         * Failed CONNECTs of one user name from all addresses before only addresses where it connected recently
+         * may try it: a user name an attacker knows (a shared fleet account) is not locked out for its devices.
+         */
+        @WithDefault("100")
+        int maxFailuresPerUser();
 
         /** How long failures are remembered, and so how long a throttled address or user waits. */
         @WithDefault("60s")
         Duration failureWindow();
+
+        /** How long a successful CONNECT keeps its address exempt from the per-user-name limit. */
+        @WithDefault("24h")
+        Duration knownAddressWindow();
+
+        /**
+         * PBKDF2 iterations of the dummy hash an unknown user's password is checked against when the replica
+         * holds no hash to copy the cost from (auth-service's default).
+         */
+        @WithDefault("210000")
+        int dummyHashIterations();
 
         /** Token issuer the edge accepts. */
         @WithDefault("tributary")

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.common.log.Untrusted;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Footprint;
 import dev.tributary.edge.protocol.Message;
@@ -321,7 +322,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
         }
         failed.increment();
         LOG.warnf("Kafka refused a record for %s (MQTT topic %s): %s", p.record.topic(),
-                new String(p.record.headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8),
+                Untrusted.quote(new String(p.record.headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8)),
                 error.toString());
         if (p.done != null) {
             p.done.completeExceptionally(error);

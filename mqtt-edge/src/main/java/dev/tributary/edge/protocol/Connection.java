@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 
 import org.jboss.logging.Logger;
 
+import dev.tributary.common.log.Untrusted;
 import dev.tributary.common.topic.Topics;
 import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.auth.PublishCheck;
@@ -211,7 +212,7 @@ public final class Connection {
             return; // closed while the authenticator was deciding
         }
         if (error != null) {
-            LOG.warnf(error, "authenticating %s failed", clientId);
+            LOG.warnf(error, "authenticating %s failed", Untrusted.quote(clientId));
             refuse(ConnectCode.SERVER_UNAVAILABLE, "authenticator failed");
             return;
         }
@@ -221,7 +222,7 @@ public final class Connection {
         }
         SessionRegistry.Attached attached = broker.sessions().connect(clientId, connect.cleanSession());
         if (attached.takenOver() != null) {
-            LOG.debugf("client %s connected again from %s: closing its previous connection", clientId, link.remoteAddress());
+            LOG.debugf("client %s connected again from %s: closing its previous connection", Untrusted.quote(clientId), link.remoteAddress());
             broker.metrics().closed("session_taken_over");
             attached.takenOver().close();
         }
@@ -384,7 +385,7 @@ public final class Connection {
             return;
         }
         // MQTT 3.1.1 cannot say "refused" in a PUBACK: no acknowledgement, and the connection closes
-        LOG.warnf("message %d from %s refused by the mirror, closing the connection: %s", packetId, clientId, error.getMessage());
+        LOG.warnf("message %d from %s refused by the mirror, closing the connection: %s", packetId, Untrusted.quote(clientId), error.getMessage());
         close("mirror refused a message", "mirror_refused");
     }
 
@@ -460,7 +461,7 @@ public final class Connection {
         if (state == State.CLOSED) {
             return;
         }
-        LOG.infof("closing %s (%s): protocol violation: %s", clientId == null ? "a client" : "client " + clientId,
+        LOG.infof("closing %s (%s): protocol violation: %s", clientId == null ? "a client" : "client " + Untrusted.quote(clientId),
                 link.remoteAddress(), reason);
         close(reason, "protocol_violation");
     }
@@ -519,7 +520,7 @@ public final class Connection {
             return;
         }
         boolean connected = state == State.CONNECTED;
-        LOG.debugf("closing %s: %s", clientId == null ? link.remoteAddress() : clientId,
+        LOG.debugf("closing %s: %s", clientId == null ? link.remoteAddress() : Untrusted.quote(clientId),
                 connected ? "keep alive expired" : "no CONNECT in time");
         close(connected ? "keep alive expired" : "connect timeout", connected ? "keepalive_timeout" : "connect_timeout");
     }
@@ -530,7 +531,7 @@ public final class Connection {
      */
     void closeIfUser(Predicate<String> user, String reason) {
         if (state == State.CONNECTED && username != null && user.test(username)) {
-            LOG.infof("closing %s (user %s): %s", clientId, username, reason);
+            LOG.infof("closing %s (user %s): %s", Untrusted.quote(clientId), Untrusted.quote(username), reason);
             close(reason, "auth_revoked");
         }
     }

@@ -1,9 +1,12 @@
 package dev.tributary.edge.transport;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 
 import org.jboss.logging.Logger;
+
+import dev.tributary.common.log.Untrusted;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -18,9 +21,15 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Decides a WebSocket upgrade before Netty's handshaker sees it: the path must be the MQTT path,
- * the Origin (if origins are restricted) an allowed one, and the client must offer an MQTT
- * subprotocol [MQTT-6.0.0-3] when it offers any. Anything else gets an HTTP error and is closed.
+ * Decides a WebSocket upgrade before Netty's handshaker sees it: the path must be the MQTT path, the
+ * Origin an allowed one, and the client must offer an MQTT subprotocol [MQTT-6.0.0-3] when it offers any.
+ * Anything else gets an HTTP error and is closed.
+ *
+ * <p>Origins: a browser sends the page's origin with every upgrade, and a page on any site may try to open
+ * a WebSocket to the edge (cross-site WebSocket hijacking). Allowed are an Origin whose host is the host
+ * the request was addressed to (the dashboard served from the edge's host, any port), the configured
+ * origins, or every origin when {@code *} is configured. A request without an Origin is no browser's and
+ * is let in, so device libraries that speak MQTT over WebSocket keep working.
  */
 @Sharable
 final class WebSocketGate extends ChannelInboundHandlerAdapter {
@@ -30,10 +39,12 @@ final class WebSocketGate extends ChannelInboundHandlerAdapter {
 
     private final String path;
     private final List<String> allowedOrigins;
+    private final boolean anyOrigin;
 
     WebSocketGate(String path, List<String> allowedOrigins) {
         this.path = path;
-        this.allowedOrigins = allowedOrigins;
+        this.anyOrigin = allowedOrigins.contains("*");
+        this.allowedOrigins = allowedOrigins.stream().map(o -> o.toLowerCase(Locale.ROOT).replaceAll("/+$", "")).toList();
     }
 
     @Override
@@ -43,7 +54,12 @@ final class WebSocketGate extends ChannelInboundHandlerAdapter {
             if (refusal != null) {
                 HttpResponseStatus status = refusal.startsWith("origin") ? HttpResponseStatus.FORBIDDEN
                         : refusal.startsWith("path") ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.BAD_REQUEST;
-                LOG.debugf("refusing WebSocket upgrade from %s: %s", ctx.channel().remoteAddress(), refusal);
+                if (status == HttpResponseStatus.FORBIDDEN) {
+                    LOG.infof("refusing WebSocket upgrade from %s: origin %s is not allowed (tributary.edge.websocket.allowed-origins)",
+                            ctx.channel().remoteAddress(), Untrusted.quote(request.headers().get(HttpHeaderNames.ORIGIN)));
+                } else {
+                    LOG.debugf("refusing WebSocket upgrade from %s: %s", ctx.channel().remoteAddress(), refusal);
+                }
                 ReferenceCountUtil.release(request);
                 var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                         Unpooled.copiedBuffer(refusal + "\n", java.nio.charset.StandardCharsets.UTF_8));
@@ -59,11 +75,11 @@ final class WebSocketGate extends ChannelInboundHandlerAdapter {
         String uri = request.uri();
         int query = uri.indexOf('?');
         if (!(query < 0 ? uri : uri.substring(0, query)).equals(path)) {
-            return "path " + uri + " is not " + path;
+            return "path " + Untrusted.quote(uri) + " is not " + path;
         }
         String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-        if (!allowedOrigins.isEmpty() && (origin == null || !allowedOrigins.contains(origin))) {
-            return "origin " + origin + " is not allowed";
+        if (origin != null && !originAllowed(origin, request.headers().get(HttpHeaderNames.HOST))) {
+            return "origin " + Untrusted.quote(origin) + " is not allowed";
         }
         String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
         if (offered != null) {
@@ -72,8 +88,35 @@ final class WebSocketGate extends ChannelInboundHandlerAdapter {
                     return null;
                 }
             }
-            return "subprotocols " + offered + " include none of " + SUBPROTOCOLS;
+            return "subprotocols " + Untrusted.quote(offered) + " include none of " + SUBPROTOCOLS;
         }
         return null;
+    }
+
+    private boolean originAllowed(String origin, String host) {
+        if (anyOrigin) {
+            return true;
+        }
+        String normalized = origin.trim().toLowerCase(Locale.ROOT);
+        if (allowedOrigins.contains(normalized)) {
+            return true;
+        }
+        String originHost;
+        try {
+            originHost = URI.create(normalized).getHost();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return originHost != null && host != null && originHost.equals(hostOnly(host.trim().toLowerCase(Locale.ROOT)));
+    }
+
+    /** The host of a Host header: without its port, an IPv6 literal with its brackets as URI.getHost gives it. */
+    private static String hostOnly(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
     }
 }

@@ -25,6 +25,8 @@ public class AuthProfile implements QuarkusTestProfile {
         return Map.ofEntries(
                 Map.entry("tributary.edge.auth.enabled", "true"),
                 Map.entry("tributary.edge.auth.topic", TOPIC),
+                // every test client connects from 127.0.0.1: the per-address limit would add up across tests
+                Map.entry("tributary.edge.auth.max-failures-per-address", "1000"),
                 Map.entry("tributary.edge.mqtt.allow-anonymous", "false"),
                 Map.entry("tributary.edge.tls.enabled", "true"),
                 Map.entry("tributary.edge.tls.port", "0"),

@@ -49,6 +49,10 @@ final class AuthTopicWriter implements AutoCloseable {
         write(AuthRecords.principalKey(p.username()), AuthRecords.encode(p));
     }
 
+    void keys(List<AuthRecords.SigningKey> keys) throws Exception {
+        write(AuthRecords.KEYS_KEY, AuthRecords.encode(keys));
+    }
+
     void acl(List<AclRule> rules) throws Exception {
         write(AuthRecords.ACL_KEY, AuthRecords.encode(rules));
     }

@@ -161,21 +161,54 @@ class ReplicaAuthTest {
     }
 
     @Test
-    void afterMaxFailures_anAddressIsThrottled_untilTheWindowPasses() {
+    void afterMaxFailures_anAddressIsThrottledForThatUser_untilTheWindowPasses_withoutAHash() {
         principals(device("v1"), device("v2"));
         for (int i = 0; i < 3; i++) {
             assertThat(connect("v1", "guess-" + i)).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
         }
         int before = hashesVerified.get();
-        assertThat(connect("v2", "right-password")).as("same address, other user").isEqualTo(ConnectCode.NOT_AUTHORIZED);
-        assertThat(connect("v1", "right-password", "10.0.0.2")).as("same user, other address")
-                .isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        assertThat(connect("v1", "right-password")).as("same address, same user").isEqualTo(ConnectCode.NOT_AUTHORIZED);
         assertThat(hashesVerified.get()).as("a throttled attempt costs no hash").isEqualTo(before);
-        assertThat(connect("v2", "right-password", "10.0.0.3")).isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connect("v1", "right-password", "10.0.0.2")).as("same user, other address: not locked out")
+                .isEqualTo(ConnectCode.ACCEPTED);
+        assertThat(connect("v2", "right-password")).as("same address, other user").isEqualTo(ConnectCode.ACCEPTED);
+        for (int i = 0; i < 9; i++) {
+            assertThat(connect("u" + i, "guess")).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        }
+        assertThat(connect("v2", "right-password")).as("12 (4 x 3) failures from the address: every user name")
+                .isEqualTo(ConnectCode.NOT_AUTHORIZED);
 
         clock.addAndGet(61_000_000_000L);
         assertThat(connect("v1", "right-password")).isEqualTo(ConnectCode.ACCEPTED);
         assertThat(metrics.counter("tributary.auth.connects", "outcome", "throttled").count()).isEqualTo(2);
+        assertThat(metrics.counter("tributary.auth.throttled", "scope", "pair").count()).isEqualTo(1);
+        assertThat(metrics.counter("tributary.auth.throttled", "scope", "address").count()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownUsersPassword_isCheckedAgainstADummyHash_asAKnownUsersIsAgainstItsOwn() {
+        principals(device("v1"));
+        assertThat(connect("nobody", "some-password")).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(hashesVerified).as("a hash was computed on the hashing pool").hasValue(1);
+        assertThat(metrics.find("tributary.auth.dummy.hashes").functionCounter().count()).isEqualTo(1);
+        assertThat(metrics.counter("tributary.auth.connects", "outcome", "unknown_user").count()).isEqualTo(1);
+    }
+
+    @Test
+    void parallelConnects_areCountedBeforeTheirHashesAreComputed() {
+        principals(device("v1"));
+        List<Runnable> queued = new ArrayList<>();
+        ReplicaAuth slow = new ReplicaAuth(replica, new ReplicaAuth.Settings(100, 3, 60_000_000_000L, "tributary", 30),
+                queued::add, clock::get, new SimpleMeterRegistry(), disconnected::add);
+        List<java.util.concurrent.CompletableFuture<ConnectCode>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            answers.add(slow.authenticate(new ConnectAttempt("c", "v1", "guess".getBytes(StandardCharsets.UTF_8), "10.0.0.9", false))
+                    .toCompletableFuture());
+        }
+        assertThat(queued).as("only three hashes may be under way for one address and user").hasSize(3);
+        assertThat(answers.get(3).join()).isEqualTo(ConnectCode.NOT_AUTHORIZED);
+        queued.forEach(Runnable::run);
+        assertThat(answers.get(0).join()).isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
     }
 
     @Test
@@ -190,6 +223,8 @@ class ReplicaAuthTest {
                 .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
         assertThat(connect("v1", token("v1", "unknown", now, now + 60), "10.0.1.4")).as("a key the auth topic never named")
                 .isEqualTo(ConnectCode.BAD_USERNAME_OR_PASSWORD);
+        assertThat(metrics.counter("tributary.auth.connects", "outcome", "token_unknown_key").count()).isEqualTo(1);
+        assertThat(metrics.counter("tributary.auth.connects", "outcome", "token_expired").count()).isEqualTo(1);
         String valid = token("v1", "k1", now - 10, now + 60);
         principals(device("v1").withTokensNotBefore(now));
         assertThat(connect("v1", valid, "10.0.1.5")).as("issued before the revocation")

@@ -117,6 +117,25 @@ class WebSocketIT {
                 .hasCauseInstanceOf(WebSocketHandshakeException.class);
     }
 
+    @Test
+    void aBrowserPageOnAnotherSite_isRefused_butTheEdgesOwnHostAndClientsWithoutAnOriginGetIn() throws Exception {
+        // a page on another site opening a WebSocket to the edge in a victim's browser: 403 before any MQTT
+        assertThatThrownBy(() -> open("mqtt", new Frames(), "https://evil.example"))
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .cause().satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
+        Frames frames = new Frames();
+        WebSocket dashboard = open("mqtt", frames, "http://127.0.0.1:8080");
+        dashboard.sendBinary(ByteBuffer.wrap(RawMqttSocket.connectPacket("same-host-origin")), true).get(5, TimeUnit.SECONDS);
+        assertThat(frames.binary.poll(5, TimeUnit.SECONDS)).containsExactly(0x20, 0x02, 0x00, 0x00);
+        dashboard.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+    }
+
+    private WebSocket open(String subprotocol, Frames frames, String origin) throws Exception {
+        return HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(subprotocol).header("Origin", origin)
+                .buildAsync(URI.create("ws://127.0.0.1:" + node.server().webSocketPort() + "/mqtt"), frames)
+                .get(5, TimeUnit.SECONDS);
+    }
+
     private WebSocket open(String subprotocol, Frames frames) throws Exception {
         return HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(subprotocol)
                 .buildAsync(URI.create("ws://127.0.0.1:" + node.server().webSocketPort() + "/mqtt"), frames)

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,8 +20,10 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tributary.common.log.Untrusted;
 import dev.tributary.dashboard.config.DashboardConfig;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /api/login}: a dashboard user's credentials, exchanged at auth-service for a short-lived
@@ -31,6 +34,7 @@ public class LoginResource {
 
     private static final Logger LOG = Logger.getLogger(LoginResource.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String FORWARDED_FOR = "X-Forwarded-For";
 
     public record Login(String username, String password) {
     }
@@ -46,7 +50,7 @@ public class LoginResource {
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response login(Login login) throws IOException, InterruptedException {
+    public Response login(Login login, @Context HttpServerRequest browser) throws IOException, InterruptedException {
         if (!config.login().enabled()) {
             return Response.status(404).entity(Map.of("error", "login is off on this dashboard")).build();
         }
@@ -56,6 +60,10 @@ public class LoginResource {
         HttpRequest request = HttpRequest.newBuilder(URI.create(config.login().authUrl() + "/api/tokens"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
+                // auth-service counts failed logins per address: without this, every dashboard user would share
+                // this server's address, and one user's typos would throttle them all. auth-service trusts the
+                // header only from its tributary.auth.login.trusted-proxies (loopback by default).
+                .header(FORWARDED_FOR, browser.remoteAddress().hostAddress())
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(login))).build();
         HttpResponse<String> answer;
         try {
@@ -67,8 +75,14 @@ public class LoginResource {
         if (answer.statusCode() == 401) {
             return Response.status(401).entity(Map.of("error", "wrong user name or password")).build();
         }
+        if (answer.statusCode() == 429) {
+            LOG.infof("login as %s from %s throttled by auth-service", Untrusted.quote(login.username()),
+                    browser.remoteAddress().hostAddress());
+            return Response.status(429).header("Retry-After", answer.headers().firstValue("Retry-After").orElse("60"))
+                    .entity(Map.of("error", "too many failed logins: try again later")).build();
+        }
         if (answer.statusCode() != 200) {
-            LOG.warnf("auth-service answered %d to a login", answer.statusCode());
+            LOG.warnf("auth-service answered %d to a login as %s", answer.statusCode(), Untrusted.quote(login.username()));
             return Response.status(502).entity(Map.of("error", "the login service failed")).build();
         }
         return Response.ok(answer.body(), MediaType.APPLICATION_JSON).build();
