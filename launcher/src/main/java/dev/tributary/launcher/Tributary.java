@@ -90,19 +90,31 @@ public final class Tributary {
     }
 
     void start() throws IOException {
+        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        boolean ownKafka = bootstrap != null && !bootstrap.isBlank();
+        if (ownKafka && options.kafkaBrokers() != 1) {
+            throw new IllegalStateException("--kafka-brokers starts a local cluster, and KAFKA_BOOTSTRAP_SERVERS names one to use: "
+                    + "give only one of them");
+        }
+        // every port first: a busy one stops the start before anything runs
+        LocalKafkaCluster localKafka = ownKafka ? null : localKafka();
+        if (localKafka != null) {
+            for (LocalKafka broker : localKafka.brokers()) {
+                broker.ports().forEach(port -> requireFree(port, "Kafka"));
+            }
+        }
+        for (Service service : platform) {
+            service.ports().forEach(port -> requireFree(port, service.name()));
+        }
         // Kafka's log, credentials, keys and logs: the owner's alone. Only a directory made here is restricted:
         // TRIBUTARY_DATA may name one that others share, whose permissions are not ours to change. LocalKafka
-        // makes data/kafka owner-only itself, LocalTls data/tls.
+        // makes each broker's data directory owner-only itself, LocalTls data/tls.
         createOwnerOnly(data);
         createOwnerOnly(data.resolve("logs"));
         createOwnerOnly(data.resolve("auth"));
-        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         int replication = 0;
-        if (bootstrap == null || bootstrap.isBlank()) {
-            kafka = localKafka();
-            for (LocalKafka broker : kafka.brokers()) {
-                broker.ports().forEach(port -> requireFree(port, "Kafka"));
-            }
+        if (localKafka != null) {
+            kafka = localKafka;
             say(options.kafkaBrokers() == 1
                     ? "starting Kafka (KRaft, single node, data in " + data.resolve("kafka") + ")"
                     : "starting Kafka (KRaft, " + options.kafkaBrokers() + " brokers, data in "
@@ -110,9 +122,6 @@ public final class Tributary {
             kafka.start();
             bootstrap = kafka.bootstrapServers();
             replication = kafka.replicationFactor();
-        } else if (options.kafkaBrokers() != 1) {
-            throw new IllegalStateException("--kafka-brokers starts a local cluster, and KAFKA_BOOTSTRAP_SERVERS names one to use: "
-                    + "give only one of them");
         } else {
             say("using the Kafka cluster at " + bootstrap);
         }
@@ -126,11 +135,6 @@ public final class Tributary {
         Service.Settings settings = new Service.Settings(bootstrap, replication,
                 ownCertificate() ? null : tls.edgeCertificate(), ownCertificate() ? null : tls.edgeKey(), adminPassword,
                 authDir.resolve("token-signing-key.pem"));
-        for (Service service : platform) {
-            for (int port : service.ports()) {
-                requireFree(port, service.name());
-            }
-        }
         for (Service service : platform) {
             services.add(launch(service, settings));
         }
