@@ -55,6 +55,9 @@ public final class LocalKafka implements AutoCloseable {
     private final String heap;
     /** The super user of a secured broker; null: a plain broker anyone may use. */
     private final ScramCredentials superUser;
+    /** This node's id and the KRaft quorum it votes in; a single broker is a quorum of one. */
+    private final int nodeId;
+    private final Quorum quorum;
     private volatile Process process;
     private final Thread reaper = new Thread(this::kill, "local-kafka-reaper");
 
@@ -65,7 +68,7 @@ public final class LocalKafka implements AutoCloseable {
      * @param heap the broker JVM's heap (-Xms and -Xmx), e.g. "512m"
      */
     public LocalKafka(Path dataDir, int port, int controllerPort, String heap) {
-        this(dataDir, port, controllerPort, heap, null);
+        this(dataDir, port, controllerPort, heap, (ScramCredentials) null);
     }
 
     private LocalKafka(Path dataDir, int port, int controllerPort, String heap, ScramCredentials superUser) {
@@ -74,6 +77,19 @@ public final class LocalKafka implements AutoCloseable {
         this.controllerPort = controllerPort == 0 ? freePort() : controllerPort;
         this.heap = heap;
         this.superUser = superUser;
+        this.nodeId = 1;
+        this.quorum = Quorum.single(this.controllerPort);
+    }
+
+    /** Node {@code nodeId} of a {@link LocalKafkaCluster}: its ports were chosen by the cluster. */
+    LocalKafka(Path dataDir, int nodeId, int port, String heap, Quorum quorum) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.nodeId = nodeId;
+        this.port = port;
+        this.controllerPort = quorum.controllerPort(nodeId);
+        this.heap = heap;
+        this.superUser = null;
+        this.quorum = quorum;
     }
 
     /**
@@ -95,6 +111,11 @@ public final class LocalKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The ports this broker binds on 127.0.0.1: its client port and its KRaft controller port. */
+    public List<Integer> ports() {
+        return List.of(port, controllerPort);
     }
 
     /** Whether clients must log in (SASL/SCRAM) and are held to ACLs. */
@@ -200,23 +221,37 @@ public final class LocalKafka implements AutoCloseable {
         if (isRunning()) {
             return;
         }
+        launch();
+        awaitReady();
+    }
+
+    /**
+     * Formats the storage on first use and starts the broker's JVM without waiting for it: the nodes of
+     * a cluster are launched side by side, since none is ready before a majority of the quorum runs.
+     */
+    synchronized void launch() {
+        if (isRunning()) {
+            return;
+        }
         try {
             createOwnerOnly(dataDir);
             Path config = writeConfig();
             if (!Files.exists(logDir().resolve("meta.properties"))) {
                 format(config);
             }
-            Path console = dataDir.resolve("kafka.log");
             ProcessBuilder builder = new ProcessBuilder(javaCommand(
                     "kafka.Kafka", config.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console().toFile()));
             process = builder.start();
             registerReaper();
-            awaitReady(console);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start Kafka in " + dataDir, e);
         }
+    }
+
+    private Path console() {
+        return dataDir.resolve("kafka.log");
     }
 
     /** Graceful shutdown (SIGTERM, the broker's controlled shutdown), forcibly after a timeout. */
@@ -299,8 +334,8 @@ public final class LocalKafka implements AutoCloseable {
     private Path writeConfig() throws IOException {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
-        p.setProperty("node.id", "1");
-        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("node.id", Integer.toString(nodeId));
+        p.setProperty("controller.quorum.voters", quorum.voters());
         p.setProperty("controller.listener.names", "CONTROLLER");
         if (superUser == null) {
             p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
@@ -311,13 +346,8 @@ public final class LocalKafka implements AutoCloseable {
             secure(p);
         }
         p.setProperty("log.dirs", logDir().toString());
-        // one node: every internal topic has a single replica
-        p.setProperty("offsets.topic.replication.factor", "1");
+        quorum.replicationSettings().forEach(p::setProperty);
         p.setProperty("offsets.topic.num.partitions", "4");
-        p.setProperty("transaction.state.log.replication.factor", "1");
-        p.setProperty("transaction.state.log.min.isr", "1");
-        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("num.partitions", "1");
         p.setProperty("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
@@ -370,8 +400,10 @@ public final class LocalKafka implements AutoCloseable {
     private void format(Path config) throws IOException {
         Path console = dataDir.resolve("kafka-format.log");
         createOwnerOnly(logDir());
+        // the nodes of one cluster share its id; a single broker gets a new one
+        String clusterId = quorum.clusterId() != null ? quorum.clusterId() : Uuid.randomUuid().toString();
         List<String> command = new ArrayList<>(javaCommand("kafka.tools.StorageTool",
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+                "format", "-t", clusterId, "-c", config.toString()));
         Path argFile = null;
         if (superUser != null) {
             command.addAll(List.of("--add-scram", ScramCredentials.MECHANISM + "=[name=" + superUser.username()
@@ -451,11 +483,12 @@ public final class LocalKafka implements AutoCloseable {
         return command;
     }
 
-    private void awaitReady(Path console) throws IOException {
+    /** Returns once the broker launched by {@link #launch()} serves clients; kills it if it does not in time. */
+    void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!isRunning()) {
-                throw new IllegalStateException("Kafka exited during start-up:\n" + tail(console));
+                throw new IllegalStateException("Kafka exited during start-up:\n" + tail(console()));
             }
             if (portOpen() && clusterAnswers()) {
                 return;
@@ -463,7 +496,7 @@ public final class LocalKafka implements AutoCloseable {
             sleep(250);
         }
         kill();
-        throw new IllegalStateException("Kafka did not become ready within " + READY_TIMEOUT + ":\n" + tail(console));
+        throw new IllegalStateException("Kafka did not become ready within " + READY_TIMEOUT + ":\n" + tail(console()));
     }
 
     private boolean portOpen() {
@@ -540,7 +573,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -549,7 +582,7 @@ public final class LocalKafka implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -14,42 +14,61 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 
 import dev.tributary.kafkalocal.LocalKafka;
+import dev.tributary.kafkalocal.LocalKafkaCluster;
 import dev.tributary.kafkalocal.Processes;
 import sun.misc.Signal;
 
 /**
- * {@code ./tributary up}: the whole platform on one machine. Starts a real Kafka broker (unless
- * KAFKA_BOOTSTRAP_SERVERS names one) and every service as child processes, waits until each
- * reports ready, starts a simulated fleet, prints the addresses, and on Ctrl-C stops them all:
- * the fleet, then the services, Kafka last.
+ * {@code ./tributary up}: the whole platform on one machine. Starts a real Kafka broker, or a
+ * three-broker cluster with {@code --kafka-brokers 3} (unless KAFKA_BOOTSTRAP_SERVERS names one),
+ * and every service as child processes, with {@code --edges N} edge nodes on ports of their own
+ * ({@link EdgePorts}), waits until each reports ready, starts a simulated fleet spread over the
+ * edges, prints the addresses, and on Ctrl-C stops them all: the fleet, then the services, Kafka last.
  */
 public final class Tributary {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The heap of each Kafka broker: one broker serves everything alone, three share the load. */
+    private static final String SINGLE_BROKER_HEAP = "1g";
+    private static final String CLUSTER_BROKER_HEAP = "512m";
+
     private final Path root;
     private final Path data;
+    private final UpOptions options;
+    private final List<Service> platform;
     private final LocalTls tls;
     private final List<Process> services = new ArrayList<>();
-    private LocalKafka kafka;
+    private LocalKafkaCluster kafka;
     private Process fleet;
     /** Set by the shutdown hook: start() launches nothing more from then on. */
     private volatile boolean stopping;
 
-    Tributary(Path root, Path data) {
+    Tributary(Path root, Path data, UpOptions options) {
         this.root = root;
         this.data = data;
+        this.options = options;
+        this.platform = Service.platform(options.edges());
         this.tls = new LocalTls(data.resolve("tls"));
     }
 
     public static void main(String[] args) throws Exception {
+        UpOptions options;
+        try {
+            options = UpOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         Path root = Path.of(System.getProperty("tributary.root", ".")).toAbsolutePath().normalize();
         String dataEnv = System.getenv("TRIBUTARY_DATA");
         Path data = dataEnv == null || dataEnv.isBlank() ? root.resolve("data") : Path.of(dataEnv).toAbsolutePath();
-        Tributary platform = new Tributary(root, data);
+        Tributary platform = new Tributary(root, data, options);
         // Ctrl-C exits through the shutdown hook below. A non-interactive shell starts background jobs
         // with SIGINT ignored, and HotSpot then keeps it ignored (handle() returns SIG_IGN and installs
         // nothing): such a run is stopped with SIGTERM (plain `kill`), which always runs the hook.
@@ -71,37 +90,56 @@ public final class Tributary {
     }
 
     void start() throws IOException {
+        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        boolean ownKafka = bootstrap != null && !bootstrap.isBlank();
+        if (ownKafka && options.kafkaBrokers() != 1) {
+            throw new IllegalStateException("--kafka-brokers starts a local cluster, and KAFKA_BOOTSTRAP_SERVERS names one to use: "
+                    + "give only one of them");
+        }
+        // every port first: a busy one stops the start before anything runs
+        LocalKafkaCluster localKafka = ownKafka ? null : localKafka();
+        if (localKafka != null) {
+            for (LocalKafka broker : localKafka.brokers()) {
+                broker.ports().forEach(port -> requireFree(port, "Kafka"));
+            }
+        }
+        for (Service service : platform) {
+            service.ports().forEach(port -> requireFree(port, service.name()));
+        }
         // Kafka's log, credentials, keys and logs: the owner's alone. Only a directory made here is restricted:
         // TRIBUTARY_DATA may name one that others share, whose permissions are not ours to change. LocalKafka
-        // makes data/kafka owner-only itself, LocalTls data/tls.
+        // makes each broker's data directory owner-only itself, LocalTls data/tls.
         createOwnerOnly(data);
         createOwnerOnly(data.resolve("logs"));
         createOwnerOnly(data.resolve("auth"));
-        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        if (bootstrap == null || bootstrap.isBlank()) {
-            requireFree(9092, "Kafka");
-            requireFree(9093, "the Kafka controller");
-            say("starting Kafka (KRaft, single node, data in " + data.resolve("kafka") + ")");
-            kafka = new LocalKafka(data.resolve("kafka"), 9092, 9093, "1g");
+        int replication = 0;
+        if (localKafka != null) {
+            kafka = localKafka;
+            say(options.kafkaBrokers() == 1
+                    ? "starting Kafka (KRaft, single node, data in " + data.resolve("kafka") + ")"
+                    : "starting Kafka (KRaft, " + options.kafkaBrokers() + " brokers, data in "
+                            + kafka.brokers().stream().map(b -> b.dataDir().toString()).collect(Collectors.joining(", ")) + ")");
             kafka.start();
             bootstrap = kafka.bootstrapServers();
+            replication = kafka.replicationFactor();
         } else {
             say("using the Kafka cluster at " + bootstrap);
         }
         Path authDir = data.resolve("auth");
         String adminPassword = AuthBootstrap.adminPassword(authDir);
         if (ownCertificate()) {
-            say("the edge uses the certificate in TRIBUTARY_EDGE_TLS_CERTIFICATE");
+            say("the edges use the certificate in TRIBUTARY_EDGE_TLS_CERTIFICATE");
         } else {
             tls.ensure(Instant.now(), Tributary::say);
         }
-        requireFree(8883, "MQTT over TLS");
-        for (Service service : Service.ALL) {
-            requireFree(service.httpPort(), service.name());
-            services.add(launch(service, bootstrap, authDir, adminPassword));
+        Service.Settings settings = new Service.Settings(bootstrap, replication,
+                ownCertificate() ? null : tls.edgeCertificate(), ownCertificate() ? null : tls.edgeKey(), adminPassword,
+                authDir.resolve("token-signing-key.pem"));
+        for (Service service : platform) {
+            services.add(launch(service, settings));
         }
-        for (int i = 0; i < Service.ALL.size(); i++) {
-            awaitReady(Service.ALL.get(i), services.get(i));
+        for (int i = 0; i < platform.size(); i++) {
+            awaitReady(platform.get(i), services.get(i));
         }
         // authentication is on from the first start: the ACL, the vehicles' devices and a dashboard user
         AuthBootstrap auth = new AuthBootstrap("http://127.0.0.1:8082", adminPassword, authDir);
@@ -113,9 +151,10 @@ public final class Tributary {
             fleet = launchFleet(vehicles, auth.vehicles(vehicles));
         }
         say("");
-        say("Kafka          " + bootstrap);
-        Service.ALL.forEach(s -> s.addresses().forEach(Tributary::say));
-        say("MQTT/TLS       mqtts://127.0.0.1:8883   (WSS: wss://127.0.0.1:9001/mqtt)");
+        say(Service.address("Kafka", bootstrap + (kafka != null && kafka.brokers().size() > 1
+                ? "   (" + kafka.brokers().size() + " brokers, replication factor " + replication + ", min.insync.replicas "
+                        + kafka.minInSyncReplicas() + ")" : "")));
+        platform.forEach(s -> s.addresses().forEach(Tributary::say));
         if (!ownCertificate()) {
             say("TLS clients    trust " + root.relativize(tls.caCertificate()) + ", e.g. mosquitto_sub --cafile "
                     + root.relativize(tls.caCertificate()) + " -h 127.0.0.1 -p 8883 -u " + AuthBootstrap.OPERATOR
@@ -125,14 +164,22 @@ public final class Tributary {
         say("auth admin     admin / " + adminPassword + "   (HTTP Basic; API docs http://127.0.0.1:8082/q/swagger-ui)");
         say("credentials    kept in " + authDir);
         if (fleet != null) {
-            say("fleet          " + vehicles + " simulated vehicles on fleet/<id>/telemetry (TRIBUTARY_FLEET_VEHICLES)");
+            say(Service.address("fleet", vehicles + " simulated vehicles on fleet/<id>/telemetry (TRIBUTARY_FLEET_VEHICLES)"
+                    + (options.edges() > 1 ? ", vehicle vi on edge-((i-1) mod " + options.edges() + ")+1" : "")));
         }
         say("logs           " + data.resolve("logs"));
         say("");
         say("Tributary is up. Press Ctrl-C to stop.");
     }
 
-    private Process launch(Service service, String bootstrap, Path authDir, String adminPassword) throws IOException {
+    /** The local Kafka of {@code --kafka-brokers}: one broker keeps its data in data/kafka, a cluster in data/kafka-1…N. */
+    private LocalKafkaCluster localKafka() {
+        return options.kafkaBrokers() == 1
+                ? new LocalKafkaCluster(List.of(data.resolve("kafka")), 9092, SINGLE_BROKER_HEAP)
+                : new LocalKafkaCluster(LocalKafkaCluster.dataDirs(data, options.kafkaBrokers()), 9092, CLUSTER_BROKER_HEAP);
+    }
+
+    private Process launch(Service service, Service.Settings settings) throws IOException {
         if (stopping) {
             throw new IllegalStateException("stopping");
         }
@@ -149,17 +196,7 @@ public final class Tributary {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve(service.name() + ".log").toFile());
-        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        if (service.name().equals("mqtt-edge") && !ownCertificate()) {
-            // TLS on 8883 and WSS beside WS on 9001 from the first start, with the local CA's certificate
-            builder.environment().put("TRIBUTARY_EDGE_TLS_ENABLED", "true");
-            builder.environment().put("TRIBUTARY_EDGE_TLS_CERTIFICATE", tls.edgeCertificate().toString());
-            builder.environment().put("TRIBUTARY_EDGE_TLS_KEY", tls.edgeKey().toString());
-        }
-        if (service.name().equals("auth-service")) {
-            builder.environment().put("TRIBUTARY_AUTH_ADMIN_PASSWORD", adminPassword);
-            builder.environment().put("TRIBUTARY_AUTH_TOKENS_KEY_FILE", authDir.resolve("token-signing-key.pem").toString());
-        }
+        builder.environment().putAll(service.environment(settings));
         return builder.start();
     }
 
@@ -178,17 +215,19 @@ public final class Tributary {
         }
     }
 
-    /** The simulated fleet, publishing to the local edge once everything is ready. */
+    /** The simulated fleet, publishing to the local edges once everything is ready: vehicle i to edge ((i-1) mod N)+1. */
     private Process launchFleet(int vehicles, Path credentials) throws IOException {
         if (stopping) {
             throw new IllegalStateException("stopping");
         }
         say("starting a fleet of " + vehicles + " simulated vehicles");
         Path fleetDir = root.resolve("fleet/target");
+        String ports = java.util.stream.IntStream.rangeClosed(1, options.edges())
+                .mapToObj(k -> Integer.toString(EdgePorts.of(k).mqtt())).collect(Collectors.joining(","));
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", fleetDir.resolve("classes") + java.io.File.pathSeparator + fleetDir.resolve("lib") + "/*",
                 "dev.tributary.fleet.sim.FleetSimulator", "--vehicles", Integer.toString(vehicles), "--interval", "1",
-                "--credentials", credentials.toString())
+                "--port", ports, "--credentials", credentials.toString())
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(data.resolve("logs").resolve("fleet.log").toFile())

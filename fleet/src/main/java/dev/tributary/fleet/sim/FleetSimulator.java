@@ -93,7 +93,7 @@ public final class FleetSimulator implements AutoCloseable {
             String id = options.idPrefix() + i;
             Vehicle vehicle = new Vehicle(id, new Route(route.centreLat() + (i % 10) * 0.01,
                     route.centreLon() + (i / 10 % 10) * 0.01, 1 + (i % 5)), i);
-            Mqtt3AsyncClient client = client(id);
+            Mqtt3AsyncClient client = client(id, options.port(i));
             vehicles.add(new SimulatedVehicle(vehicle, client));
             clients.put(id, client);
             connecting.add(connect(id, client));
@@ -114,9 +114,9 @@ public final class FleetSimulator implements AutoCloseable {
         return options.username() != null ? options.username() + "-" + id : "sim-" + id;
     }
 
-    private Mqtt3AsyncClient client(String id) {
+    private Mqtt3AsyncClient client(String id, int port) {
         Mqtt3ClientBuilder builder = MqttClient.builder().useMqttVersion3().identifier(clientId(id))
-                .serverHost(options.host()).serverPort(options.port())
+                .serverHost(options.host()).serverPort(port)
                 .automaticReconnectWithDefaultConfig()
                 // back online after every (re)connect: the will said offline when the link dropped
                 .addConnectedListener(context -> markOnline(id));

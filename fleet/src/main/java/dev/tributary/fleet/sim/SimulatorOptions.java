@@ -2,16 +2,25 @@ package dev.tributary.fleet.sim;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
-/** Command-line options of the fleet simulator, with their defaults. */
-record SimulatorOptions(String host, int port, boolean webSocket, String webSocketPath, int vehicles, Duration interval,
+/**
+ * Command-line options of the fleet simulator, with their defaults.
+ *
+ * @param ports the broker's port, or the ports of several edges on one host: vehicle i connects to the
+ *        ((i-1) mod n)-th of the n ports
+ */
+record SimulatorOptions(String host, List<Integer> ports, boolean webSocket, String webSocketPath, int vehicles, Duration interval,
         int qos, String username, String password, String idPrefix, Path credentials) {
 
     static final String USAGE = """
             usage: fleet [options]
               --host H           broker host (127.0.0.1)
-              --port P           broker port (1883, or 9001 with --websocket)
+              --port P[,P...]    broker port (1883, or 9001 with --websocket); several ports spread the
+                                 vehicles over them: vehicle i on the ((i-1) mod n)+1-th of n ports
               --websocket        connect over MQTT/WebSocket instead of TCP
               --ws-path PATH     WebSocket path (/mqtt)
               --vehicles N       number of vehicles (10)
@@ -26,7 +35,7 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
 
     static SimulatorOptions parse(String... args) {
         String host = "127.0.0.1";
-        Integer port = null;
+        List<Integer> ports = null;
         boolean webSocket = false;
         String path = "/mqtt";
         int vehicles = 10;
@@ -48,7 +57,7 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
                     String value = args[++i];
                     switch (arg) {
                         case "--host" -> host = value;
-                        case "--port" -> port = Integer.parseInt(value);
+                        case "--port" -> ports = Arrays.stream(value.split(",")).map(p -> Integer.parseInt(p.strip())).toList();
                         case "--ws-path" -> path = value;
                         case "--vehicles" -> vehicles = Integer.parseInt(value);
                         case "--interval" -> interval = Double.parseDouble(value);
@@ -68,13 +77,19 @@ record SimulatorOptions(String host, int port, boolean webSocket, String webSock
         if (vehicles < 1 || interval <= 0) {
             throw new IllegalArgumentException("--vehicles must be at least 1 and --interval positive");
         }
-        return new SimulatorOptions(host, port != null ? port : webSocket ? 9001 : 1883, webSocket, path, vehicles,
+        return new SimulatorOptions(host, ports != null ? ports : List.of(webSocket ? 9001 : 1883), webSocket, path, vehicles,
                 Duration.ofMillis((long) (interval * 1000)), qos, username, password, prefix, credentials);
+    }
+
+    /** The port vehicle {@code i} (from 1) connects to. */
+    int port(int vehicle) {
+        return ports.get((vehicle - 1) % ports.size());
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%d vehicles → %s://%s:%d%s every %.1f s at QoS %d", vehicles,
-                webSocket ? "ws" : "mqtt", host, port, webSocket ? webSocketPath : "", interval.toMillis() / 1000.0, qos);
+        return String.format(Locale.ROOT, "%d vehicles → %s://%s:%s%s every %.1f s at QoS %d", vehicles,
+                webSocket ? "ws" : "mqtt", host, ports.stream().map(String::valueOf).collect(Collectors.joining(",")),
+                webSocket ? webSocketPath : "", interval.toMillis() / 1000.0, qos);
     }
 }

@@ -28,11 +28,20 @@ class VehicleTest {
     @Test
     void optionsHaveDefaults_andRefuseNonsense() {
         SimulatorOptions defaults = SimulatorOptions.parse();
-        assertThat(defaults.port()).isEqualTo(1883);
+        assertThat(defaults.port(1)).isEqualTo(1883);
         assertThat(defaults.vehicles()).isEqualTo(10);
-        assertThat(SimulatorOptions.parse("--websocket").port()).isEqualTo(9001);
+        assertThat(SimulatorOptions.parse("--websocket").port(1)).isEqualTo(9001);
         assertThatThrownBy(() -> SimulatorOptions.parse("--qos", "2")).hasMessageContaining("--qos");
         assertThatThrownBy(() -> SimulatorOptions.parse("--colour", "red")).hasMessageContaining("unknown option");
+    }
+
+    @Test
+    void severalPorts_spreadTheVehiclesOverThem_inTurn() {
+        SimulatorOptions spread = SimulatorOptions.parse("--port", "1883,1884,1885");
+        assertThat(java.util.stream.IntStream.rangeClosed(1, 7).map(spread::port).boxed().toList())
+                .containsExactly(1883, 1884, 1885, 1883, 1884, 1885, 1883);
+        assertThat(spread.toString()).contains("mqtt://127.0.0.1:1883,1884,1885");
+        assertThatThrownBy(() -> SimulatorOptions.parse("--port", "1883,x")).isInstanceOf(NumberFormatException.class);
     }
 
     @Test
