@@ -120,7 +120,8 @@ public class EdgeNode {
             // its own thread waits for Kafka, so records keep their order and no connection waits
             this.clusterSender = new ClusterSender(KafkaMirror.producer(producer, Long.MAX_VALUE), cluster.maxBacklogBytes(), registry);
             this.otherNodes = new KafkaOtherNodes(kafkaConfig, new KafkaOtherNodes.Settings(nodeId, cluster.interestTopic(),
-                    cluster.inboxPrefix(), cluster.heartbeat(), cluster.nodeTimeout()), clusterSender, registry);
+                    cluster.inboxPrefix(), cluster.clientsTopic(), cluster.heartbeat(), cluster.nodeTimeout(),
+                    cluster.maxRemoteWillBytes()), clusterSender, registry);
             this.sharedRetained = new KafkaRetainedStore(kafkaConfig, cluster.retainedTopic(), nodeId, clusterSender,
                     localRetained, registry);
             this.tree = new TopicTree(otherNodes);
@@ -312,13 +313,14 @@ public class EdgeNode {
             Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
             MirrorTopics.ensure(kafkaConfig, List.of(
                     new NewTopic(cluster.interestTopic(), 1, replication).configs(compacted),
+                    new NewTopic(cluster.clientsTopic(), 1, replication).configs(compacted),
                     new NewTopic(cluster.retainedTopic(), 1, replication).configs(compacted),
                     new NewTopic(KafkaOtherNodes.inboxTopic(cluster.inboxPrefix(), nodeId), 1, replication).configs(Map.of(
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                             TopicConfig.RETENTION_MS_CONFIG, Long.toString(cluster.inboxRetention().toMillis())))),
                     config.mirror().topics().required());
         }
-        otherNodes.start(broker::deliverFromOtherNode);
+        otherNodes.start(broker);
         sharedRetained.start();
         LOG.infof("one broker with the edges on Kafka: subscriptions on %s, retained messages on %s, node %s",
                 cluster.interestTopic(), cluster.retainedTopic(), nodeId);

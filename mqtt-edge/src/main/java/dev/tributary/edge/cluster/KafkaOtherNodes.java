@@ -27,8 +27,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.protocol.Message;
 import dev.tributary.edge.protocol.OtherNodes;
+import dev.tributary.edge.protocol.Packet;
 import dev.tributary.edge.subscriptions.TopicTree;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,7 +54,8 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
      * @param heartbeat  how often this node says it is alive
      * @param nodeTimeout  a node silent that long is dead: nothing more is sent to it
      */
-    public record Settings(String nodeId, String interestTopic, String inboxPrefix, Duration heartbeat, Duration nodeTimeout) {
+    public record Settings(String nodeId, String interestTopic, String inboxPrefix, String clientsTopic, Duration heartbeat,
+            Duration nodeTimeout, long maxRemoteWillBytes) {
     }
 
     private final Settings settings;
@@ -60,6 +63,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
     private final ClusterSender sender;
     private final RemoteInterest interest;
     private final CompactedTopicReader interestReader;
+    private final ClientPresence presence;
     private final Set<String> ownFilters = ConcurrentHashMap.newKeySet();
     /** This node's records found at start: a previous run's, removed before this one announces anything. */
     private final Set<String> staleOwnFilters = new HashSet<>();
@@ -79,6 +83,8 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         this.interest = new RemoteInterest(settings.nodeId(), settings.nodeTimeout().toNanos(), System::nanoTime);
         this.interestReader = new CompactedTopicReader(kafkaConfig, settings.interestTopic(), "tributary-edge-interest",
                 this::applyInterest, this::removeStaleOwnRecords);
+        this.presence = new ClientPresence(kafkaConfig, settings.clientsTopic(), settings.nodeId(), sender, interest,
+                settings.maxRemoteWillBytes(), registry);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "cluster-heartbeat");
             thread.setDaemon(true);
@@ -101,8 +107,9 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         return prefix + nodeId.replaceAll("[^a-zA-Z0-9._-]", "_");
     }
 
-    /** Starts reading: this node's inbox from its end, then the other nodes' subscriptions. */
-    public void start(Consumer<Message> deliver) {
+    /** Starts reading: this node's inbox from its end, the other nodes' subscriptions and clients. */
+    public void start(Broker broker) {
+        Consumer<Message> deliver = broker::deliverFromOtherNode;
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -113,11 +120,12 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         inboxThread.setDaemon(true);
         inboxThread.start();
         interestReader.start();
+        presence.start(broker);
     }
 
     @Override
     public boolean ready() {
-        return inboxAtEnd && interestReader.loaded();
+        return inboxAtEnd && interestReader.loaded() && presence.loaded();
     }
 
     private void readInbox(Consumer<Message> deliver) {
@@ -206,6 +214,13 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
 
     private void beat() {
         sender.send(List.of(interestRecord("", Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII))), false);
+        if (ready()) {
+            try {
+                presence.publishDueWills();
+            } catch (RuntimeException e) {
+                LOG.warn("publishing the wills of a dead node failed; trying again at the next heartbeat", e);
+            }
+        }
     }
 
     private ProducerRecord<byte[], byte[]> interestRecord(String filter, byte[] value) {
@@ -249,6 +264,26 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         return message.qos() == 0 ? DONE : sent;
     }
 
+    @Override
+    public Object clientConnected(String clientId, String username, Packet.Will will, Runnable close) {
+        return presence.connected(clientId, username, will, close);
+    }
+
+    @Override
+    public void clientDisconnected(String clientId, Object handle) {
+        presence.disconnected(clientId, handle);
+    }
+
+    @Override
+    public long clientsConnected() {
+        return presence.connectedEverywhere();
+    }
+
+    @Override
+    public int nodesAlive() {
+        return interest.liveNodes() + 1;
+    }
+
     /** Other nodes alive now. */
     public int liveNodes() {
         return interest.liveNodes();
@@ -265,6 +300,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         sender.flush(Duration.ofSeconds(5));
         running = false;
         interestReader.close();
+        presence.close();
         if (inbox != null) {
             inbox.wakeup();
             try {

@@ -40,12 +40,13 @@ final class RemoteInterest {
         this.clock = clock;
     }
 
-    static byte[] key(String node, String filter) {
-        return (node + SEPARATOR + filter).getBytes(StandardCharsets.UTF_8);
+    /** A key of the form {@code <first> NUL <second>}: node and filter here, client id and node for presence. */
+    static byte[] key(String first, String second) {
+        return (first + SEPARATOR + second).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The record's node and filter, or null for a key that is not one (skipped by the caller). */
-    static Entry entry(byte[] key) {
+    /** The two parts of such a key, or null for a key that is not one (skipped by the caller). */
+    static String[] parts(byte[] key) {
         if (key == null) {
             return null;
         }
@@ -54,7 +55,13 @@ final class RemoteInterest {
         if (at <= 0) {
             return null;
         }
-        return new Entry(text.substring(0, at), text.substring(at + 1));
+        return new String[] { text.substring(0, at), text.substring(at + 1) };
+    }
+
+    /** The record's node and filter, or null for a key that is not one (skipped by the caller). */
+    static Entry entry(byte[] key) {
+        String[] parts = parts(key);
+        return parts == null ? null : new Entry(parts[0], parts[1]);
     }
 
     /** Applies a record of another node ({@code present} false for a tombstone); this node's own are ignored. */
@@ -89,6 +96,23 @@ final class RemoteInterest {
                 out.add(node);
             }
         }
+        return out;
+    }
+
+    /** Whether {@code node}'s heartbeat is recent. */
+    boolean alive(String node) {
+        Long seen = lastSeen.get(node);
+        return seen != null && clock.getAsLong() - seen <= timeoutNanos;
+    }
+
+    /** The other nodes whose heartbeat is recent. */
+    Set<String> liveNodeIds() {
+        Set<String> out = new java.util.TreeSet<>();
+        lastSeen.keySet().forEach(node -> {
+            if (alive(node)) {
+                out.add(node);
+            }
+        });
         return out;
     }
 

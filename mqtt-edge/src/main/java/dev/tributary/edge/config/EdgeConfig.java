@@ -367,6 +367,14 @@ public interface EdgeConfig {
         @WithDefault("1h")
         Duration inboxRetention();
 
+        /** Compacted topic of which client is connected to which node, with its will. */
+        @WithDefault("tributary.cluster.clients")
+        String clientsTopic();
+
+        /** Bytes of other nodes' clients' wills kept here, to publish should their node die. */
+        @WithDefault("67108864")
+        long maxRemoteWillBytes();
+
         /** Compacted topic of the retained messages every node serves. */
         @WithDefault("tributary.state.retained")
         String retainedTopic();

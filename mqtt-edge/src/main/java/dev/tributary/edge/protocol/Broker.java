@@ -95,6 +95,21 @@ public final class Broker {
         route(message);
     }
 
+    /**
+     * The will of a client whose connection ended on a node that died: published here as that node would
+     * have [MQTT-3.1.2-8], if the ACL still allows its topic.
+     */
+    public void publishWillOfDeadNode(String clientId, String username, Packet.Will will) {
+        if (authorizer.mayPublish(clientId, username, will.topic())) {
+            publish(new Message(will.topic(), will.payload(), will.qos(), will.retain(), clientId, username,
+                    System.currentTimeMillis()));
+        }
+    }
+
+    public OtherNodes otherNodes() {
+        return otherNodes;
+    }
+
     /** Whether the node has read the state it shares with the others (retained messages, their subscriptions). */
     boolean stateLoaded() {
         return retained.loaded() && otherNodes.ready();

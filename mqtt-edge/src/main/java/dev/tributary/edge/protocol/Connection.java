@@ -77,6 +77,8 @@ public final class Connection {
     private String clientId;
     private String username;
     private Packet.Will will;
+    /** What the other nodes were told at CONNECT, handed back when the connection ends. */
+    private Object presence;
     private Session session;
     private PublishCheck publishCheck;
 
@@ -229,6 +231,9 @@ public final class Connection {
         session = attached.session();
         publishCheck = broker.authorizer().publishCheck(clientId, username);
         will = connect.will();
+        // the client's connection on any other node closes [MQTT-3.1.4-2]
+        presence = broker.otherNodes().clientConnected(clientId, username, will,
+                () -> link.execute(() -> close("connected to another node", "session_taken_over")));
         state = State.CONNECTED;
         broker.metrics().connectAccepted();
         // [MQTT-3.2.2-1] sessionPresent 0 for a clean session, [MQTT-3.2.2-2] else whether state was kept
@@ -559,6 +564,7 @@ public final class Connection {
             Packet.Will due = will;
             will = null;
             broker.sessions().disconnected(session, link);
+            broker.otherNodes().clientDisconnected(clientId, presence);
             if (due != null && broker.authorizer().mayPublish(clientId, username, due.topic())) {
                 // [MQTT-3.1.2-8] published when the connection closes without DISCONNECT; mirrored
                 // like any message the device published

@@ -27,4 +27,29 @@ public interface OtherNodes {
     default boolean ready() {
         return true;
     }
+
+    /**
+     * A client connected to this node. The other nodes close its connection there [MQTT-3.1.4-2], and keep
+     * its will, which one of them publishes should this node die with the connection open.
+     *
+     * @param close  closes this connection, when the client has connected to another node since
+     * @return what to hand to {@link #clientDisconnected} when this connection ends
+     */
+    default Object clientConnected(String clientId, String username, Packet.Will will, Runnable close) {
+        return null;
+    }
+
+    /** The connection {@link #clientConnected} returned {@code handle} for ended; its will was dealt with here. */
+    default void clientDisconnected(String clientId, Object handle) {
+    }
+
+    /** Clients connected to all nodes together, or -1 for a node on its own ($SYS). */
+    default long clientsConnected() {
+        return -1;
+    }
+
+    /** Nodes alive, this one included ($SYS). */
+    default int nodesAlive() {
+        return 1;
+    }
 }

@@ -45,6 +45,12 @@ public final class SysTopics {
         values.put("$SYS/broker/messages/sent", Long.toString((long) metrics.sentCount()));
         values.put("$SYS/broker/subscriptions/count", Integer.toString(tree.size()));
         values.put("$SYS/broker/retained messages/count", Integer.toString(retained.size()));
+        long everywhere = broker.otherNodes().clientsConnected();
+        if (everywhere >= 0) {
+            // the whole broker, all edges together (the figures above are this edge's)
+            values.put("$SYS/broker/cluster/clients/connected", Long.toString(everywhere));
+            values.put("$SYS/broker/cluster/nodes", Integer.toString(broker.otherNodes().nodesAlive()));
+        }
         return values;
     }
 

@@ -147,6 +147,52 @@ class OneBrokerIT {
     }
 
     @Test
+    void aClientIdConnectingOnTheOtherEdge_closesItsConnectionOnTheFirst() throws Exception {
+        String clientId = "moving-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
+        Mqtt3BlockingClient first = MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1")
+                .serverPort(EDGES.get(0).port()).addDisconnectedListener(c -> closedAt.compareAndSet(0, System.nanoTime()))
+                .buildBlocking();
+        first.connect();
+        Thread.sleep(300); // its connection is recorded before the second one
+        long connected = System.nanoTime();
+        Mqtt3BlockingClient second = connected(EDGES.get(1), clientId);
+        // [MQTT-3.1.4-2] the server disconnects the existing client with the same client id, wherever it is
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> closedAt.get() != 0);
+        System.out.printf("one broker: a client id connecting on edge 2 closed its connection on edge 1 %d ms later%n",
+                (closedAt.get() - connected) / 1_000_000);
+        Thread.sleep(1_000);
+        assertThat(second.getState().isConnected()).as("the newer connection stays").isTrue();
+        second.disconnect();
+    }
+
+    @Test
+    void theWillsOfAnEdgeKilledWithSigkill_arePublishedOnceByTheOther() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        EdgeProcess survivor = EDGES.get(0);
+        EdgeProcess victim = EDGES.get(1);
+        Mqtt3BlockingClient watcher = connected(survivor, "wwatch-" + run);
+        try (Mqtt3Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("wills/" + run + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt3BlockingClient dying = MqttClient.builder().useMqttVersion3().identifier("wdying-" + run)
+                    .serverHost("127.0.0.1").serverPort(victim.port()).buildBlocking();
+            dying.connectWith().willPublish().topic("wills/" + run + "/gone").qos(MqttQos.AT_LEAST_ONCE)
+                    .payload("lost".getBytes(StandardCharsets.UTF_8)).applyWillPublish().send();
+            Thread.sleep(500); // the survivor has read the connection and its will
+            long killed = System.nanoTime();
+            victim.process().kill();
+            Optional<Mqtt3Publish> will = seen.receive(20, TimeUnit.SECONDS);
+            assertThat(will.map(OneBrokerIT::text)).as("[MQTT-3.1.2-8] the will of a connection its edge lost").contains("lost");
+            System.out.printf("one broker: the will of a client of an edge killed with SIGKILL arrived %d ms after the kill%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            victim.restart();
+            assertThat(seen.receive(3, TimeUnit.SECONDS)).as("published once, not again by the restarted edge").isEmpty();
+        } finally {
+            watcher.disconnect();
+        }
+    }
+
+    @Test
     void anEdgeKilledWithSigkill_stopsNothingOnTheOther_andComesBackWithTheRetainedMessagesFromKafka() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         EdgeProcess survivor = EDGES.get(0);
