@@ -70,7 +70,8 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
     private final ScheduledExecutorService heartbeats;
     private final Counter forwarded;
     private final Counter received;
-    private final Counter unreadable;
+    private final Counter unreadableInterest;
+    private final Counter unreadableInbox;
     private KafkaConsumer<byte[], byte[]> inbox;
     private Thread inboxThread;
     private volatile boolean inboxAtEnd;
@@ -94,8 +95,10 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 .register(registry);
         this.received = Counter.builder("tributary.cluster.received").description("messages other nodes handed on to this one")
                 .register(registry);
-        this.unreadable = Counter.builder("tributary.cluster.unreadable").description("records of other nodes skipped as unreadable")
-                .register(registry);
+        this.unreadableInterest = Counter.builder("tributary.cluster.unreadable").tag("topic", "interest")
+                .description("records of other nodes skipped as unreadable").register(registry);
+        this.unreadableInbox = Counter.builder("tributary.cluster.unreadable").tag("topic", "inbox")
+                .description("records of other nodes skipped as unreadable").register(registry);
         Gauge.builder("tributary.cluster.nodes", interest, RemoteInterest::liveNodes)
                 .description("other nodes alive (heartbeat within the node timeout)").register(registry);
         Gauge.builder("tributary.cluster.remote.filters", interest, RemoteInterest::filterCount)
@@ -146,7 +149,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 for (ConsumerRecord<byte[], byte[]> record : inbox.poll(Duration.ofMillis(500))) {
                     Message message = message(record);
                     if (message == null) {
-                        unreadable.increment();
+                        unreadableInbox.increment();
                         LOG.warnf("skipping an unreadable record at offset %d of %s", record.offset(), record.topic());
                     } else {
                         received.increment();
@@ -182,7 +185,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
     private void applyInterest(ConsumerRecord<byte[], byte[]> record) {
         RemoteInterest.Entry entry = RemoteInterest.entry(record.key());
         if (entry == null) {
-            unreadable.increment();
+            unreadableInterest.increment();
             LOG.warnf("skipping an unreadable record at offset %d of %s", record.offset(), record.topic());
             return;
         }
