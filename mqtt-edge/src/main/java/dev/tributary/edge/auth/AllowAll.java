@@ -3,7 +3,7 @@ package dev.tributary.edge.auth;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
 
 /** Accepts every client and allows every topic: what tributary.edge.auth.enabled=false gives (tests, benchmarks). */
 public final class AllowAll implements Authenticator, Authorizer {

@@ -2,7 +2,7 @@ package dev.tributary.edge.auth;
 
 import java.util.concurrent.CompletionStage;
 
-import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
 
 /**
  * Decides a CONNECT. The answer may come later: a password hash is verified off the network threads.

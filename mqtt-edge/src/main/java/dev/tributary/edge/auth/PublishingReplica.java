@@ -10,9 +10,9 @@ import org.jboss.logging.Logger;
  * What every auth replica does the same way: it holds the current snapshot, tells the listeners of
  * each new one (old and new), and says whether it has loaded. A failing listener is logged and does
  * not keep the others, or the replica, from going on. Where snapshots come from is the subclass's
- * business: {@link KafkaAuthReplica} reads the auth topic, {@link InMemoryAuthReplica} is set by a test.
+ * business: {@code authreplica.KafkaAuthReplica} reads the auth topic, {@link InMemoryAuthReplica} is set by a test.
  */
-abstract class PublishingReplica implements AuthReplica {
+public abstract class PublishingReplica implements AuthReplica {
 
     private static final Logger LOG = Logger.getLogger(PublishingReplica.class);
 

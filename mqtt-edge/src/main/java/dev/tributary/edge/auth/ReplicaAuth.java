@@ -21,7 +21,7 @@ import dev.tributary.common.auth.AuthRecords.Action;
 import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.PasswordCheck;
 import dev.tributary.common.log.Untrusted;
-import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

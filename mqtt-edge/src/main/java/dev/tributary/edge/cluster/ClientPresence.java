@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import dev.tributary.common.log.Untrusted;
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.protocol.Broker;
-import dev.tributary.edge.protocol.Packet;
+import dev.tributary.edge.mqtt.Packet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -28,9 +28,9 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.protocol.Broker;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.protocol.OtherNodes;
-import dev.tributary.edge.protocol.Packet;
+import dev.tributary.edge.mqtt.Packet;
 import dev.tributary.edge.subscriptions.TopicTree;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

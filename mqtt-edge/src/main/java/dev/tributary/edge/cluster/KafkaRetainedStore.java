@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.retained.RetainedStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,7 +3,7 @@ package dev.tributary.edge.codec;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tributary.edge.protocol.Packet;
+import dev.tributary.edge.mqtt.Packet;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -20,7 +20,7 @@ import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.common.topic.Topics;
 import dev.tributary.edge.protocol.Broker;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

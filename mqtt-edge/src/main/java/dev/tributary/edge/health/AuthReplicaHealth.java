@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.tributary.edge.EdgeNode;
-import dev.tributary.edge.auth.KafkaAuthReplica;
+import dev.tributary.edge.authreplica.KafkaAuthReplica;
 
 /**
  * Ready once the node has read the auth topic to its end: before that every CONNECT is answered

@@ -25,11 +25,12 @@ import org.jboss.logging.Logger;
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.common.log.Untrusted;
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.protocol.Footprint;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Footprint;
+import dev.tributary.edge.mqtt.Message;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import dev.tributary.edge.protocol.PublishListener;
 
 /**
  * The uplink: every accepted PUBLISH that a mapping rule matches becomes a Kafka record. A QoS 1/2

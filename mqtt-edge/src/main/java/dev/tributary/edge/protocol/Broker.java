@@ -10,11 +10,13 @@ import java.util.function.Predicate;
 import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.auth.Authorizer;
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.mirror.PublishListener;
 import dev.tributary.edge.retained.RetainedStore;
 import dev.tributary.edge.session.Session;
 import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.subscriptions.TopicTree;
+import dev.tributary.edge.mqtt.Message;
+import dev.tributary.edge.mqtt.Packet;
+import dev.tributary.edge.mqtt.ClientLink;
 
 /**
  * What all connections of a node share: sessions, subscriptions, retained messages, the hook to

@@ -15,10 +15,14 @@ import dev.tributary.common.log.Untrusted;
 import dev.tributary.common.topic.Topics;
 import dev.tributary.edge.auth.Authenticator;
 import dev.tributary.edge.auth.PublishCheck;
-import dev.tributary.edge.protocol.Packet.ConnAck;
-import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.ConnAck;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
 import dev.tributary.edge.session.Session;
 import dev.tributary.edge.session.SessionRegistry;
+import dev.tributary.edge.mqtt.Message;
+import dev.tributary.edge.mqtt.Packet;
+import dev.tributary.edge.mqtt.ClientLink;
+import dev.tributary.edge.mqtt.Footprint;
 
 /**
  * The MQTT 3.1/3.1.1 state machine of one network connection: packets in, packets out through

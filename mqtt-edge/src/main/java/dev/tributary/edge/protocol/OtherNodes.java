@@ -2,6 +2,8 @@ package dev.tributary.edge.protocol;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import dev.tributary.edge.mqtt.Message;
+import dev.tributary.edge.mqtt.Packet;
 
 /**
  * The other edge nodes that form one broker with this one, as the engine needs them: a message accepted

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.common.topic.Topics;
-import dev.tributary.edge.protocol.Footprint;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Footprint;
+import dev.tributary.edge.mqtt.Message;
 
 /**
  * Retained messages in a map by topic. A wildcard lookup scans every entry: cheap for the

@@ -2,7 +2,7 @@ package dev.tributary.edge.retained;
 
 /**
  * How many retained messages a node keeps, and how many bytes they take (counted as
- * {@link dev.tributary.edge.protocol.Footprint} counts them), in total and per topic tree (the topics that
+ * {@link dev.tributary.edge.mqtt.Footprint} counts them), in total and per topic tree (the topics that
  * share a first level, such as every {@code fleet/...}): one tree filling up cannot crowd out the others.
  */
 public record RetainedLimits(long maxMessages, long maxBytes, long maxMessagesPerTree, long maxBytesPerTree) {

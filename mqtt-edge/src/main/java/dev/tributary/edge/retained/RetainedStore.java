@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 
 /**
  * The last retained message of each topic: in memory on one node ({@link InMemoryRetainedStore}), or

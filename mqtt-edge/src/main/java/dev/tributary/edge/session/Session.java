@@ -9,10 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.edge.auth.ReceiveCheck;
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.protocol.ClientLink;
-import dev.tributary.edge.protocol.Footprint;
-import dev.tributary.edge.protocol.Message;
-import dev.tributary.edge.protocol.Packet;
+import dev.tributary.edge.mqtt.ClientLink;
+import dev.tributary.edge.mqtt.Footprint;
+import dev.tributary.edge.mqtt.Message;
+import dev.tributary.edge.mqtt.Packet;
 
 /**
  * The state MQTT keeps for one client id: its subscriptions, the QoS 1/2 messages sent to it and

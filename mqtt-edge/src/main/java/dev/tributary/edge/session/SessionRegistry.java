@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.protocol.ClientLink;
-import dev.tributary.edge.protocol.Packet;
+import dev.tributary.edge.mqtt.ClientLink;
+import dev.tributary.edge.mqtt.Packet;
 import dev.tributary.edge.subscriptions.TopicTree;
 
 /**

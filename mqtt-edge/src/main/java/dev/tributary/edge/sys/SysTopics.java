@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Broker;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.retained.RetainedStore;

@@ -29,7 +29,7 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.auth.Authenticator.ConnectAttempt;
-import dev.tributary.edge.protocol.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The edge's auth decisions from a replica set by hand: no Kafka, no sockets. */

@@ -26,13 +26,13 @@ import dev.tributary.edge.auth.AuthSnapshot;
 import dev.tributary.edge.auth.InMemoryAuthReplica;
 import dev.tributary.edge.auth.ReplicaAuth;
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.mirror.PublishListener;
-import dev.tributary.edge.protocol.Packet.Publish;
+import dev.tributary.edge.mqtt.Packet.Publish;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
 import dev.tributary.edge.session.InMemorySessionStore;
 import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.subscriptions.TopicTree;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.tributary.edge.mqtt.Packet;
 
 /**
  * The protocol state machine with ACLs from an in-memory auth replica: SUBSCRIBE grants as Mosquitto does,

@@ -18,11 +18,10 @@ import org.junit.jupiter.api.Test;
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
 import dev.tributary.edge.metrics.EdgeMetrics;
-import dev.tributary.edge.mirror.PublishListener;
-import dev.tributary.edge.protocol.Packet.ConnAck;
-import dev.tributary.edge.protocol.Packet.ConnectCode;
-import dev.tributary.edge.protocol.Packet.Publish;
-import dev.tributary.edge.protocol.Packet.Subscription;
+import dev.tributary.edge.mqtt.Packet.ConnAck;
+import dev.tributary.edge.mqtt.Packet.ConnectCode;
+import dev.tributary.edge.mqtt.Packet.Publish;
+import dev.tributary.edge.mqtt.Packet.Subscription;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
 import dev.tributary.edge.retained.RetainedLimits;
 import dev.tributary.edge.session.ByteBudget;
@@ -32,6 +31,8 @@ import dev.tributary.edge.session.SessionRegistry;
 import dev.tributary.edge.session.SessionStore;
 import dev.tributary.edge.subscriptions.TopicTree;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.tributary.edge.mqtt.Message;
+import dev.tributary.edge.mqtt.Packet;
 
 /**
  * One client cannot make the node hold more than its limits allow: every per-connection and per-node

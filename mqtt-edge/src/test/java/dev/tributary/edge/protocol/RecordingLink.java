@@ -2,6 +2,8 @@ package dev.tributary.edge.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.tributary.edge.mqtt.Packet;
+import dev.tributary.edge.mqtt.ClientLink;
 
 /** A {@link ClientLink} that records what the state machine sends and runs tasks at once. */
 final class RecordingLink implements ClientLink {

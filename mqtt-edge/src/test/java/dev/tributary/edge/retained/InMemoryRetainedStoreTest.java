@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tributary.edge.protocol.Footprint;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Footprint;
+import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.retained.RetainedStore.Outcome;
 
 /** The retained store keeps within its limits, in total and per topic tree, and clearing always works. */

@@ -29,7 +29,7 @@ import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.edge.auth.AllowAll;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.protocol.Broker;
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.protocol.ProtocolLimits;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
 import dev.tributary.edge.session.InMemorySessionStore;

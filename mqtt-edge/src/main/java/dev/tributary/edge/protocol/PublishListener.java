@@ -1,9 +1,9 @@
-package dev.tributary.edge.mirror;
+package dev.tributary.edge.protocol;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-import dev.tributary.edge.protocol.Message;
+import dev.tributary.edge.mqtt.Message;
 
 /**
  * Where an accepted PUBLISH is handed on (the Kafka mirror). A QoS 1 or 2 PUBLISH is acknowledged

@@ -1,4 +1,4 @@
-package dev.tributary.edge.protocol;
+package dev.tributary.edge.mqtt;
 
 /**
  * What a packet or message held in memory costs, in bytes, as every byte limit of the edge counts it: its

@@ -1,4 +1,4 @@
-package dev.tributary.edge.auth;
+package dev.tributary.edge.authreplica;
 
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AuthRecords.SigningKey;
 import dev.tributary.common.auth.AuthTopicContents;
+import dev.tributary.edge.auth.AuthSnapshot;
+import dev.tributary.edge.auth.PublishingReplica;
 
 /**
  * Reads the auth topic from its beginning, then follows it: a consumer with no group (every node reads

@@ -1,4 +1,4 @@
-package dev.tributary.edge.protocol;
+package dev.tributary.edge.mqtt;
 
 import java.util.List;
 

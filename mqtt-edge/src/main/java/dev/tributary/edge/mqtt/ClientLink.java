@@ -1,4 +1,4 @@
-package dev.tributary.edge.protocol;
+package dev.tributary.edge.mqtt;
 
 /**
  * What the protocol state machine needs of a network connection, and nothing of how it is made

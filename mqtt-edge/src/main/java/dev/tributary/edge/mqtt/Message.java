@@ -1,4 +1,4 @@
-package dev.tributary.edge.protocol;
+package dev.tributary.edge.mqtt;
 
 /**
  * An application message as the broker routes it: accepted from a publisher (or a will, or
