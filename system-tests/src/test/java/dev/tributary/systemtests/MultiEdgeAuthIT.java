@@ -22,6 +22,7 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 
 import dev.tributary.testsupport.AuthServiceProcess;
+import dev.tributary.testsupport.EdgeCluster;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.ServiceProcess;
@@ -40,7 +41,7 @@ class MultiEdgeAuthIT {
     private static final Duration AT_MOST = Duration.ofSeconds(3);
 
     private static AuthServiceProcess authService;
-    private static final List<EdgeProcess> EDGES = new ArrayList<>();
+    private static EdgeCluster edges;
     private static Http http;
 
     @BeforeAll
@@ -51,15 +52,14 @@ class MultiEdgeAuthIT {
         http = authService.http();
         assertThat(http.admin("PUT", "/api/acl", """
                 [{"who":"any","topicFilter":"fleet/${username}/#","action":"both","allow":true}]""").statusCode()).isEqualTo(200);
-        for (String name : List.of("edge-a", "edge-b")) {
-            Path dir = Files.createDirectories(work.resolve(name));
-            EDGES.add(EdgeProcess.builder(ServiceProcess.root(), dir).authFrom(kafka, AUTH_TOPIC).start());
-        }
+        edges = EdgeCluster.builder(ServiceProcess.root(), work, kafka).edges(2).authFrom(AUTH_TOPIC).start();
     }
 
     @AfterAll
     static void stop() {
-        EDGES.forEach(EdgeProcess::close);
+        if (edges != null) {
+            edges.close();
+        }
         if (authService != null) {
             authService.close();
         }
@@ -81,14 +81,14 @@ class MultiEdgeAuthIT {
                     .applySimpleAuth().send();
             return true;
         });
-        return new Connected(client, closedAt, "edge " + (EDGES.indexOf(edge) + 1));
+        return new Connected(client, closedAt, "edge " + (edges.edges().indexOf(edge) + 1));
     }
 
     /** The device's connection on each edge. */
     private static List<Connected> onEveryEdge(String user, String secret) {
         List<Connected> connections = new ArrayList<>();
-        for (int i = 0; i < EDGES.size(); i++) {
-            connections.add(connect(EDGES.get(i), user + "-" + i, user, secret));
+        for (int i = 0; i < edges.size(); i++) {
+            connections.add(connect(edges.edges().get(i), user + "-" + i, user, secret));
         }
         return connections;
     }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,7 @@ import dev.tributary.kafkalocal.ServiceAcls;
 import dev.tributary.testsupport.AuthServiceProcess;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.Http;
+import dev.tributary.testsupport.KafkaRecords;
 import dev.tributary.testsupport.ServiceProcess;
 import dev.tributary.testsupport.SharedKafka;
 
@@ -128,7 +128,7 @@ class SecuredKafkaIT {
             vehicle.publishWith().topic("fleet/" + device + "/telemetry").qos(MqttQos.AT_LEAST_ONCE)
                     .payload("{\"speed\":7}".getBytes(StandardCharsets.UTF_8)).send();
             ConsumerRecord<byte[], byte[]> mirrored = await().atMost(Duration.ofSeconds(30))
-                    .until(() -> recordsOf(kafka.adminConfig(), FLEET_TOPIC).stream()
+                    .until(() -> KafkaRecords.all(kafka.adminConfig(), FLEET_TOPIC).stream()
                             .filter(r -> device.equals(new String(r.key(), StandardCharsets.UTF_8))).findFirst(),
                             Optional::isPresent).get();
             assertThat(new String(mirrored.value(), StandardCharsets.UTF_8)).isEqualTo("{\"speed\":7}");
@@ -212,22 +212,5 @@ class SecuredKafkaIT {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             return consumer.endOffsets(partitions, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue).sum();
         }
-    }
-
-    /** Every record of {@code topic} now, read as the super user. */
-    private static List<ConsumerRecord<byte[], byte[]>> recordsOf(Map<String, Object> config, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (var consumer = consumer(config)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

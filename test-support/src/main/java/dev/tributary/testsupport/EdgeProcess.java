@@ -22,12 +22,14 @@ public final class EdgeProcess implements AutoCloseable {
     private final int port;
     private final int httpPort;
     private final int webSocketPort;
+    private final String nodeId;
 
-    private EdgeProcess(ServiceProcess process, int port, int httpPort, int webSocketPort) {
+    private EdgeProcess(ServiceProcess process, int port, int httpPort, int webSocketPort, String nodeId) {
         this.process = process;
         this.port = port;
         this.httpPort = httpPort;
         this.webSocketPort = webSocketPort;
+        this.nodeId = nodeId;
     }
 
     /** What to start: the repository at {@code root}, logs in {@code work}/tributary.log. */
@@ -124,7 +126,7 @@ public final class EdgeProcess implements AutoCloseable {
                     : ServiceProcess.Readiness.portOpenAndCheckUp(port,
                             java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"), "cluster-state");
             ServiceProcess process = ServiceProcess.start("mqtt-edge", command, work.resolve("tributary.log"), readiness);
-            return new EdgeProcess(process, port, httpPort, webSocketPort);
+            return new EdgeProcess(process, port, httpPort, webSocketPort, env.get("TRIBUTARY_EDGE_NODE_ID"));
         }
     }
 
@@ -153,6 +155,11 @@ public final class EdgeProcess implements AutoCloseable {
         return webSocketPort;
     }
 
+    /** Its node id ({@code tributary.edge.node-id}): {@code edge-<MQTT port>} unless the settings name another. */
+    public String nodeId() {
+        return nodeId;
+    }
+
     public ServiceProcess process() {
         return process;
     }
@@ -179,6 +186,17 @@ public final class EdgeProcess implements AutoCloseable {
         process.restart();
     }
 
+    /** Kills the edge at once (SIGKILL), as a crash would: no DISCONNECT, no clean-up in Kafka. */
+    public void kill() {
+        process.kill();
+    }
+
+    /** Starts the stopped or killed edge again on the same ports and node id; returns once it is ready. */
+    public void startAgain() throws IOException {
+        process.startAgain();
+    }
+
+    /** Stops the edge cleanly (SIGTERM, SIGKILL if it has not ended after 15 s). */
     @Override
     public void close() {
         process.close();

@@ -185,6 +185,17 @@ public final class ServiceProcess implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Starts the stopped (or killed) process again with the same command and returns once it is ready:
+     * the second half of a restart, for a test that stops several processes before starting any again.
+     */
+    public void startAgain() throws IOException {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        launch();
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would. */
     public void kill() {
         Processes.kill(process);

@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -24,6 +22,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient.Mqtt3Publishes;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 
+import dev.tributary.testsupport.EdgeCluster;
 import dev.tributary.testsupport.EdgeProcess;
 import dev.tributary.testsupport.ServiceProcess;
 import dev.tributary.testsupport.SharedKafka;
@@ -35,21 +34,19 @@ import dev.tributary.testsupport.SharedKafka;
  */
 class OneBrokerIT {
 
-    private static final List<EdgeProcess> EDGES = new ArrayList<>();
+    private static EdgeCluster edges;
 
     @BeforeAll
     static void start() throws Exception {
-        Path work = Files.createTempDirectory("one-broker");
-        String kafka = SharedKafka.get().bootstrapServers();
-        for (String name : List.of("edge-a", "edge-b")) {
-            EDGES.add(EdgeProcess.builder(ServiceProcess.root(), Files.createDirectories(work.resolve(name)))
-                    .mirrorTo(kafka).start());
-        }
+        edges = EdgeCluster.builder(ServiceProcess.root(), Files.createTempDirectory("one-broker"), SharedKafka.get().bootstrapServers())
+                .edges(2).start();
     }
 
     @AfterAll
     static void stop() {
-        EDGES.forEach(EdgeProcess::close);
+        if (edges != null) {
+            edges.close();
+        }
     }
 
     private static Mqtt3BlockingClient connected(EdgeProcess edge, String clientId) {
@@ -85,8 +82,8 @@ class OneBrokerIT {
     @Test
     void messagesPublishedOnOneEdge_reachSubscribersOnTheOther_onceInOrder_atEachQos() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Mqtt3BlockingClient subscriber = connected(EDGES.get(1), "sub-" + run);
-        Mqtt3BlockingClient publisher = connected(EDGES.get(0), "pub-" + run);
+        Mqtt3BlockingClient subscriber = connected(edges.edge(2), "sub-" + run);
+        Mqtt3BlockingClient publisher = connected(edges.edge(1), "pub-" + run);
         try (Mqtt3Publishes seen = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
             subscriber.subscribeWith().topicFilter("cross/" + run + "/#").qos(MqttQos.EXACTLY_ONCE).send();
             untilRouted(publisher, "cross/" + run + "/probe", seen);
@@ -116,23 +113,23 @@ class OneBrokerIT {
     @Test
     void aRetainedMessageSetOnOneEdge_isServedByTheOther_andClearedEverywhere() throws Exception {
         String topic = "retained/" + UUID.randomUUID();
-        Mqtt3BlockingClient publisher = connected(EDGES.get(0), "rpub-" + UUID.randomUUID());
+        Mqtt3BlockingClient publisher = connected(edges.edge(1), "rpub-" + UUID.randomUUID());
         publisher.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(true)
                 .payload("kept".getBytes(StandardCharsets.UTF_8)).send();
         publisher.disconnect();
         long set = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> retainedOn(EDGES.get(1), topic).isPresent());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> retainedOn(edges.edge(2), topic).isPresent());
         System.out.printf("one broker: a retained message set on edge 1 was served by edge 2 after %d ms%n",
                 (System.nanoTime() - set) / 1_000_000);
-        Mqtt3Publish served = retainedOn(EDGES.get(1), topic).orElseThrow();
+        Mqtt3Publish served = retainedOn(edges.edge(2), topic).orElseThrow();
         assertThat(text(served)).isEqualTo("kept");
         assertThat(served.isRetain()).as("[MQTT-3.3.1-8] sent on SUBSCRIBE with retain 1").isTrue();
 
         // [MQTT-3.3.1-10] an empty retained message on edge 2 clears it on edge 1 too
-        Mqtt3BlockingClient clearer = connected(EDGES.get(1), "rclear-" + UUID.randomUUID());
+        Mqtt3BlockingClient clearer = connected(edges.edge(2), "rclear-" + UUID.randomUUID());
         clearer.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(new byte[0]).send();
         clearer.disconnect();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> retainedOn(EDGES.get(0), topic).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> retainedOn(edges.edge(1), topic).isEmpty());
     }
 
     /** What a new subscriber on {@code edge} is sent for {@code topic} at SUBSCRIBE. */
@@ -151,12 +148,12 @@ class OneBrokerIT {
         String clientId = "moving-" + UUID.randomUUID().toString().substring(0, 8);
         java.util.concurrent.atomic.AtomicLong closedAt = new java.util.concurrent.atomic.AtomicLong();
         Mqtt3BlockingClient first = MqttClient.builder().useMqttVersion3().identifier(clientId).serverHost("127.0.0.1")
-                .serverPort(EDGES.get(0).port()).addDisconnectedListener(c -> closedAt.compareAndSet(0, System.nanoTime()))
+                .serverPort(edges.edge(1).port()).addDisconnectedListener(c -> closedAt.compareAndSet(0, System.nanoTime()))
                 .buildBlocking();
         first.connect();
         Thread.sleep(300); // its connection is recorded before the second one
         long connected = System.nanoTime();
-        Mqtt3BlockingClient second = connected(EDGES.get(1), clientId);
+        Mqtt3BlockingClient second = connected(edges.edge(2), clientId);
         // [MQTT-3.1.4-2] the server disconnects the existing client with the same client id, wherever it is
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(() -> closedAt.get() != 0);
         System.out.printf("one broker: a client id connecting on edge 2 closed its connection on edge 1 %d ms later%n",
@@ -169,8 +166,8 @@ class OneBrokerIT {
     @Test
     void theWillsOfAnEdgeKilledWithSigkill_arePublishedOnceByTheOther() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        EdgeProcess survivor = EDGES.get(0);
-        EdgeProcess victim = EDGES.get(1);
+        EdgeProcess survivor = edges.edge(1);
+        EdgeProcess victim = edges.edge(2);
         Mqtt3BlockingClient watcher = connected(survivor, "wwatch-" + run);
         try (Mqtt3Publishes seen = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
             watcher.subscribeWith().topicFilter("wills/" + run + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
@@ -195,8 +192,8 @@ class OneBrokerIT {
     @Test
     void anEdgeKilledWithSigkill_stopsNothingOnTheOther_andComesBackWithTheRetainedMessagesFromKafka() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        EdgeProcess survivor = EDGES.get(0);
-        EdgeProcess victim = EDGES.get(1);
+        EdgeProcess survivor = edges.edge(1);
+        EdgeProcess victim = edges.edge(2);
         Mqtt3BlockingClient publisher = connected(survivor, "kpub-" + run);
         publisher.publishWith().topic("kill/" + run + "/state").qos(MqttQos.AT_LEAST_ONCE).retain(true)
                 .payload("before".getBytes(StandardCharsets.UTF_8)).send();
