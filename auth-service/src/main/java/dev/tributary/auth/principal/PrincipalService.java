@@ -55,7 +55,7 @@ public final class PrincipalService {
         Principal principal = new Principal(username, kind == null ? Kind.DEVICE : kind,
                 PasswordHashes.hash(secret, iterations), groups, false, now.getEpochSecond(), Principal.firstTokenGeneration(now));
         Writes.await(store.putPrincipal(principal));
-        Audit.log(actor, "principal.create", username, "kind=" + principal.kind() + " groups=" + groups
+        Audit.log(actor, "principal.create", username, "kind=" + principal.kind() + " groups=" + Audit.names(groups)
                 + (generated != null ? " password=generated" : " password=supplied"));
         return new Created(principal, generated);
     }
@@ -118,7 +118,7 @@ public final class PrincipalService {
         groups.forEach(g -> requireName("group", g));
         Principal changed = require(username).withGroups(groups);
         Writes.await(store.putPrincipal(changed));
-        Audit.log(actor, "principal.groups", username, "groups=" + groups);
+        Audit.log(actor, "principal.groups", username, "groups=" + Audit.names(groups));
         return changed;
     }
 

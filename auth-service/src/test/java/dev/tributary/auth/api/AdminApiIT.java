@@ -105,9 +105,9 @@ class AdminApiIT {
         assertThat(http.admin("DELETE", "/api/principals/" + name, null).statusCode()).isEqualTo(204);
         assertThat(http.admin("GET", "/api/principals/" + name, null).statusCode()).isEqualTo(404);
 
-        assertThat(audit).anyMatch(l -> l.contains("actor=admin action=principal.create target=" + name));
-        assertThat(audit).anyMatch(l -> l.contains("action=principal.disable target=" + name));
-        assertThat(audit).anyMatch(l -> l.contains("action=principal.delete target=" + name));
+        assertThat(audit).anyMatch(l -> l.contains("actor=\"admin\" action=principal.create target=\"" + name + "\""));
+        assertThat(audit).anyMatch(l -> l.contains("action=principal.disable target=\"" + name + "\""));
+        assertThat(audit).anyMatch(l -> l.contains("action=principal.delete target=\"" + name + "\""));
         assertThat(audit).noneMatch(l -> l.contains(password) || l.contains("chosen-by-me"));
     }
 

@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.auth.AclCheck;
 import dev.tributary.common.auth.AclCheck.SubjectRules;
+import dev.tributary.common.log.Untrusted;
 import dev.tributary.common.topic.Topics;
 
 /**
@@ -194,15 +195,19 @@ final class ClientReceiveCheck implements ReceiveCheck {
     }
 
     private boolean decide(String topic) {
+        // the names and the topic are the clients' own choice: quoted, so none can forge a log line
         if (rules == null) {
-            LOG.debugf("not delivering %s to %s: user %s is unknown or disabled", topic, clientId, username);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("not delivering %s to %s: user %s is unknown or disabled", Untrusted.quote(topic),
+                        Untrusted.quote(clientId), Untrusted.quote(username));
+            }
             return false;
         }
         boolean allowed = rules.allows(topic);
         if (!allowed && LOG.isDebugEnabled()) {
             int rule = rules.decidingRule(topic);
-            LOG.debugf("not delivering %s to %s (user %s): %s", topic, clientId, username,
-                    rule < 0 ? "no rule allows receiving it" : "ACL rule " + rule + " denies it");
+            LOG.debugf("not delivering %s to %s (user %s): %s", Untrusted.quote(topic), Untrusted.quote(clientId),
+                    Untrusted.quote(username), rule < 0 ? "no rule allows receiving it" : "ACL rule " + rule + " denies it");
         }
         return allowed;
     }

@@ -30,6 +30,7 @@ import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.auth.Authenticator.ConnectAttempt;
 import dev.tributary.edge.mqtt.Packet.ConnectCode;
+import dev.tributary.testsupport.LogLines;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The edge's auth decisions from a replica set by hand: no Kafka, no sockets. */
@@ -274,6 +275,22 @@ class ReplicaAuthTest {
         }
         assertThat(everything.cachedEntries()).isPositive().isLessThanOrEqualTo(ClientReceiveCheck.CACHE_SIZE);
         assertThat(metrics.counter("tributary.auth.denied", "action", "receive").count()).isEqualTo(1_000);
+    }
+
+    @Test
+    void receiveCheck_debugLinesQuoteTheClientsNamesAndTopics_soNoneForgesALine() {
+        principals(device("v1"));
+        String clientId = "v1-c\nINFO forged line";
+        String topic = "fleet/v2/\u001b[2Jstatus";
+        List<String> lines;
+        try (LogLines debug = LogLines.withDebug(ClientReceiveCheck.class.getName())) {
+            assertThat(auth.receiveCheck(clientId, "v1").mayReceive(topic, Map.of("#", 0), 1)).isFalse();
+            assertThat(auth.receiveCheck(clientId, "v1\r\nghost").mayReceive(topic, Map.of("#", 0), 1)).isFalse();
+            lines = debug.lines();
+        }
+        assertThat(lines).containsExactly(
+                "not delivering \"fleet/v2/\\u001b[2Jstatus\" to \"v1-c\\nINFO forged line\" (user \"v1\"): no rule allows receiving it",
+                "not delivering \"fleet/v2/\\u001b[2Jstatus\" to \"v1-c\\nINFO forged line\": user \"v1\\r\\nghost\" is unknown or disabled");
     }
 
     @Test
