@@ -1,10 +1,6 @@
 package dev.tributary.auth.security;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
@@ -17,8 +13,9 @@ import io.vertx.core.http.HttpServerRequest;
  * The login throttle of auth-service, shared by its token endpoint and its admin API (HTTP Basic): who is
  * logging in from where, whether that may be tried now, and a log line and a metric when it may not.
  *
- * <p>The address is the connection's, or, when the connection comes from a trusted proxy (by default
- * loopback, where the web-dashboard runs), the last address in its {@code X-Forwarded-For} header: the
+ * <p>The address is the connection's, or, when the connection comes from a trusted proxy (an address or
+ * CIDR range of {@code tributary.auth.login.trusted-proxies}: by default loopback, where the web-dashboard
+ * runs), the last address in its {@code X-Forwarded-For} header: the
  * dashboard logs every user in from its own address, and names the browser's address there, so one
  * user's failed logins throttle that browser and not every dashboard user.
  */
@@ -28,12 +25,16 @@ public final class LoginGuard {
     public static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final LoginThrottle throttle;
-    private final Set<InetAddress> trustedProxies;
+    private final AddressRanges trustedProxies;
     private final MeterRegistry metrics;
 
     public LoginGuard(LoginThrottle throttle, List<String> trustedProxies, MeterRegistry metrics) {
         this.throttle = throttle;
-        this.trustedProxies = trustedProxies.stream().map(LoginGuard::parse).collect(Collectors.toUnmodifiableSet());
+        try {
+            this.trustedProxies = AddressRanges.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tributary.auth.login.trusted-proxies: " + e.getMessage(), e);
+        }
         this.metrics = metrics;
         metrics.gauge("tributary.auth.login.throttle.entries", throttle, LoginThrottle::size);
     }
@@ -51,10 +52,7 @@ public final class LoginGuard {
     }
 
     boolean isTrustedProxy(String peer) {
-        if (!peer.matches("[0-9A-Fa-f.:]{2,45}")) {
-            return false;
-        }
-        return trustedProxies.contains(parse(peer));
+        return trustedProxies.contains(peer);
     }
 
     /**
@@ -78,14 +76,5 @@ public final class LoginGuard {
     public void failed(String where, String address, String username, String reason) {
         metrics.counter("tributary.auth.login.failed", "where", where).increment();
         LOG.infof("%s login as %s from %s refused: %s", where, Untrusted.quote(username), Untrusted.quote(address), reason);
-    }
-
-    private static InetAddress parse(String literal) {
-        try {
-            // a literal is parsed without a name lookup
-            return InetAddress.getByName(literal.trim());
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("tributary.auth.login.trusted-proxies: not an IP address: " + literal, e);
-        }
     }
 }
