@@ -50,6 +50,11 @@ public final class AuthTopicWriter implements AutoCloseable {
         write(AuthRecords.principalKey(p.username()), AuthRecords.encode(p));
     }
 
+    /** The token signing keys the edge verifies tokens with. */
+    public void keys(List<AuthRecords.SigningKey> keys) throws Exception {
+        write(AuthRecords.KEYS_KEY, AuthRecords.encode(keys));
+    }
+
     public void acl(List<AclRule> rules) throws Exception {
         write(AuthRecords.ACL_KEY, AuthRecords.encode(rules));
     }

@@ -164,21 +164,9 @@ public final class EdgeProcess implements AutoCloseable {
         return process;
     }
 
-    /**
-     * Bytes of live objects on the edge's heap: {@code jcmd GC.class_histogram} runs a full collection first,
-     * so garbage is not counted.
-     */
-    public long liveHeapBytes() throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-        String histogram = new String(jcmd.getInputStream().readAllBytes());
-        jcmd.waitFor();
-        for (String line : histogram.split("\n")) {
-            if (line.startsWith("Total")) {
-                return Long.parseLong(line.trim().split("\\s+")[2]);
-            }
-        }
-        throw new IllegalStateException("no heap total in:\n" + histogram);
+    /** Bytes of live objects on the edge's heap ({@link ProcessMemory#liveHeapBytes}: garbage is collected first). */
+    public long liveHeapBytes() {
+        return ProcessMemory.liveHeapBytes(process.pid());
     }
 
     /** Stops the edge and starts it again on the same ports, as an operator's restart would. */

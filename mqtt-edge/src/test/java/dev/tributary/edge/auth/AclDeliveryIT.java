@@ -34,8 +34,10 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.AuthTopicWriter;
 import dev.tributary.testsupport.KafkaTestResource;
 import dev.tributary.testsupport.NettyLeakCheck;
+import dev.tributary.testsupport.SharedKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -67,7 +69,7 @@ class AclDeliveryIT {
 
     @BeforeAll
     static void authTopic() throws Exception {
-        authTopic = AuthTopicWriter.on(AclDeliveryProfile.TOPIC);
+        authTopic = AuthTopicWriter.on(SharedKafka.get().bootstrapServers(), AclDeliveryProfile.TOPIC);
         for (Principal p : List.of(device("acl-reader", List.of()), device("acl-insider", List.of("insiders")),
                 device("acl-publisher", List.of()))) {
             authTopic.principal(p);

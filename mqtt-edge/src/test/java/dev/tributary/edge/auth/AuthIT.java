@@ -43,6 +43,7 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.Who;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.AuthTopicWriter;
 import dev.tributary.testsupport.KafkaTestResource;
 import dev.tributary.testsupport.NettyLeakCheck;
 import dev.tributary.testsupport.SharedKafka;
@@ -70,7 +71,7 @@ class AuthIT {
 
     @BeforeAll
     static void authTopic() throws Exception {
-        authTopic = AuthTopicWriter.on(AuthProfile.TOPIC);
+        authTopic = AuthTopicWriter.on(SharedKafka.get().bootstrapServers(), AuthProfile.TOPIC);
         authTopic.acl(List.of(
                 new AclRule(Who.USER, "banned-topic-user", "fleet/#", Action.BOTH, false),
                 // lets one user pick any client id, as an operator can, to show placeholders stay safe then

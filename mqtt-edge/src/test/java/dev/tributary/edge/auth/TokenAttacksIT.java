@@ -43,8 +43,10 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.AuthTopicWriter;
 import dev.tributary.testsupport.KafkaTestResource;
 import dev.tributary.testsupport.NettyLeakCheck;
+import dev.tributary.testsupport.SharedKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -91,7 +93,7 @@ class TokenAttacksIT {
         generator.initialize(2048);
         signing = generator.generateKeyPair();
         retired = generator.generateKeyPair();
-        authTopic = AuthTopicWriter.on(AuthProfile.TOPIC);
+        authTopic = AuthTopicWriter.on(SharedKafka.get().bootstrapServers(), AuthProfile.TOPIC);
         long now = Instant.now().getEpochSecond();
         authTopic.keys(List.of(
                 new SigningKey("attack-k1", "RS256", Base64.getEncoder().encodeToString(signing.getPublic().getEncoded())),
