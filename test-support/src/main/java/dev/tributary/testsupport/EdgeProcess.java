@@ -164,6 +164,20 @@ public final class EdgeProcess implements AutoCloseable {
         return process;
     }
 
+    /**
+     * The sum of the edge's Prometheus samples named {@code name} (e.g. {@code tributary_limits_exceeded_total})
+     * whose labels contain {@code labels} (e.g. {@code limit="retained.max-messages"}; empty for all); 0 when none.
+     */
+    public double metric(String name, String labels) {
+        try (var in = java.net.URI.create("http://127.0.0.1:" + httpPort + "/q/metrics").toURL().openStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(labels))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Bytes of live objects on the edge's heap ({@link ProcessMemory#liveHeapBytes}: garbage is collected first). */
     public long liveHeapBytes() {
         return ProcessMemory.liveHeapBytes(process.pid());

@@ -149,6 +149,18 @@ public final class MqttBytes {
         return packet(0x82, body.toByteArray());
     }
 
+    /** A PUBLISH (no DUP flag); {@code packetId} is written for QoS 1 and 2 only. */
+    public static byte[] publish(String topic, byte[] payload, int qos, boolean retain, int packetId) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeString(body, topic.getBytes(StandardCharsets.UTF_8));
+        if (qos > 0) {
+            body.write(packetId >> 8);
+            body.write(packetId & 0xFF);
+        }
+        body.writeBytes(payload);
+        return packet(0x30 | qos << 1 | (retain ? 1 : 0), body.toByteArray());
+    }
+
     /** A string or binary field: two length bytes, then the bytes. */
     public static void writeString(ByteArrayOutputStream out, byte[] bytes) {
         out.write(bytes.length >> 8);
