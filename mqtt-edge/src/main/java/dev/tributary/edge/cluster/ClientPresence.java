@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import dev.tributary.common.log.Untrusted;
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.CompactedTopicReader;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.mqtt.Packet;
 import io.micrometer.core.instrument.Counter;
@@ -89,7 +90,7 @@ final class ClientPresence {
         this.sender = sender;
         this.nodes = nodes;
         this.maxWillBytes = maxWillBytes;
-        this.reader = new CompactedTopicReader(kafkaConfig, topic, "tributary-edge-clients", this::apply, () -> { });
+        this.reader = new CompactedTopicReader(kafkaConfig, topic, "tributary-edge-clients", this::apply);
         this.unreadable = Counter.builder("tributary.cluster.unreadable").tag("topic", "clients")
                 .description("records of other nodes skipped as unreadable").register(registry);
         this.willsNotKept = Counter.builder("tributary.cluster.wills.not.kept")

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.CompactedTopicReader;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.protocol.OtherNodes;
@@ -83,7 +84,17 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         this.sender = sender;
         this.interest = new RemoteInterest(settings.nodeId(), settings.nodeTimeout().toNanos(), System::nanoTime);
         this.interestReader = new CompactedTopicReader(kafkaConfig, settings.interestTopic(), "tributary-edge-interest",
-                this::applyInterest, this::removeStaleOwnRecords);
+                new CompactedTopicReader.Listener() {
+                    @Override
+                    public void apply(ConsumerRecord<byte[], byte[]> record) {
+                        applyInterest(record);
+                    }
+
+                    @Override
+                    public void loaded() {
+                        removeStaleOwnRecords();
+                    }
+                });
         this.presence = new ClientPresence(kafkaConfig, settings.clientsTopic(), settings.nodeId(), sender, interest,
                 settings.maxRemoteWillBytes(), registry);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {

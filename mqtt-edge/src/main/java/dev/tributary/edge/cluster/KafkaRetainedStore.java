@@ -11,6 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.CompactedTopicReader;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.retained.RetainedStore;
 import io.micrometer.core.instrument.Counter;
@@ -42,7 +43,7 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
         this.nodeId = nodeId;
         this.sender = sender;
         this.local = local;
-        this.reader = new CompactedTopicReader(kafkaConfig, topic, "tributary-edge-retained", this::apply, () -> { });
+        this.reader = new CompactedTopicReader(kafkaConfig, topic, "tributary-edge-retained", this::apply);
         this.unreadable = Counter.builder("tributary.retained.unreadable")
                 .description("records of the retained topic skipped as unreadable").register(registry);
     }

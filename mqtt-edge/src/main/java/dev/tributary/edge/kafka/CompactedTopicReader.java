@@ -1,10 +1,9 @@
-package dev.tributary.edge.cluster;
+package dev.tributary.edge.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,32 +16,44 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Reads every partition of a compacted topic from its beginning, then follows it, handing each record to
- * {@code apply} on its own thread: the way every edge keeps a full copy of state the edges share. Loaded
- * once it has read up to the end offsets it found at start; a consumer with no group (nothing to commit).
- * A record {@code apply} cannot read is skipped: {@code apply} logs and counts it.
+ * Reads every partition of a compacted topic from its beginning, then follows it, handing each record to its
+ * {@link Listener} on its own thread: the way an edge keeps a full copy of state kept in Kafka (the auth
+ * topic, and what the edges share). Loaded once it has read up to the end offsets it found at start; a
+ * consumer with no group (nothing to commit). A record the listener cannot read is skipped: the listener
+ * logs and counts it.
  */
-final class CompactedTopicReader implements AutoCloseable {
+public final class CompactedTopicReader implements AutoCloseable {
+
+    /** What the reader tells, all on its own thread. */
+    public interface Listener {
+
+        void apply(ConsumerRecord<byte[], byte[]> record);
+
+        /** After the records of one poll were applied, e.g. to publish a new snapshot once per batch. */
+        default void afterBatch() {
+        }
+
+        /** Once, when the records present at start have been applied; before {@link #loaded()} turns true. */
+        default void loaded() {
+        }
+
+        /** Reading stopped on an error: what was read is no longer followed. */
+        default void stopped() {
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(CompactedTopicReader.class);
 
     private final String topic;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Consumer<ConsumerRecord<byte[], byte[]>> apply;
-    private final Runnable onLoaded;
+    private final Listener listener;
     private final Thread thread;
     private volatile boolean loaded;
     private volatile boolean running = true;
 
-    /**
-     * @param onLoaded  run on the reader's thread once, after the records present at start were applied
-     *                  and before {@link #loaded()} turns true
-     */
-    CompactedTopicReader(Map<String, Object> kafkaConfig, String topic, String clientId,
-            Consumer<ConsumerRecord<byte[], byte[]>> apply, Runnable onLoaded) {
+    public CompactedTopicReader(Map<String, Object> kafkaConfig, String topic, String clientId, Listener listener) {
         this.topic = topic;
-        this.apply = apply;
-        this.onLoaded = onLoaded;
+        this.listener = listener;
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -53,11 +64,11 @@ final class CompactedTopicReader implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    boolean loaded() {
+    public boolean loaded() {
         return loaded;
     }
 
@@ -73,14 +84,17 @@ final class CompactedTopicReader implements AutoCloseable {
             long records = 0;
             while (running) {
                 if (!loaded && caughtUp(end)) {
-                    onLoaded.run();
+                    listener.loaded();
                     loaded = true;
                     LOG.infof("read %s: %d records in %d ms", topic, records, (System.nanoTime() - started) / 1_000_000);
                 }
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : batch) {
-                    apply.accept(record);
+                    listener.apply(record);
                     records++;
+                }
+                if (!batch.isEmpty()) {
+                    listener.afterBatch();
                 }
             }
         } catch (WakeupException e) {
@@ -88,6 +102,7 @@ final class CompactedTopicReader implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "reading %s stopped: CONNECTs are refused from now on", topic);
             loaded = false;
+            listener.stopped();
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
