@@ -228,6 +228,21 @@ class DockerComposeTest {
         return build == null ? null : build.get("context");
     }
 
+    /**
+     * auth-service takes the browser's address from X-Forwarded-For only from trusted proxies: in compose that
+     * is the dashboard's fixed address and nothing wider (a range would let any container, or the network's
+     * gateway, claim any address and escape the login throttle).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void authServiceTrustsTheDashboardsFixedAddressOnly() {
+        Map<String, Object> networks = (Map<String, Object>) services.get("web-dashboard").get("networks");
+        assertThat(networks).as("web-dashboard has a fixed address").isNotNull();
+        String dashboard = ((Map<String, Object>) networks.get("default")).get("ipv4_address").toString();
+        List<String> trusted = List.of(environment("auth-service").get("TRIBUTARY_AUTH_LOGIN_TRUSTED_PROXIES").toString().split(","));
+        assertThat(trusted).contains(dashboard).allMatch(a -> !a.contains("/"), "single addresses, no ranges");
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> environment(String service) {
         assertThat(services).containsKey(service);

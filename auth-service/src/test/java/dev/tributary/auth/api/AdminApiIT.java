@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tributary.testsupport.LogLines;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.KafkaTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -37,31 +33,17 @@ class AdminApiIT {
     URL root;
 
     private Http http;
-    private final List<String> audit = new CopyOnWriteArrayList<>();
-    private final Handler auditCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            audit.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogLines auditLines;
 
     @BeforeEach
     void setUp() {
         http = new Http(root.toString());
-        java.util.logging.Logger.getLogger("tributary.audit").addHandler(auditCapture);
+        auditLines = LogLines.of("tributary.audit");
     }
 
     @AfterEach
     void tearDown() {
-        java.util.logging.Logger.getLogger("tributary.audit").removeHandler(auditCapture);
+        auditLines.close();
     }
 
     @ParameterizedTest(name = "{0} {1} refuses anonymous and wrong credentials")
@@ -105,10 +87,10 @@ class AdminApiIT {
         assertThat(http.admin("DELETE", "/api/principals/" + name, null).statusCode()).isEqualTo(204);
         assertThat(http.admin("GET", "/api/principals/" + name, null).statusCode()).isEqualTo(404);
 
-        assertThat(audit).anyMatch(l -> l.contains("actor=\"admin\" action=principal.create target=\"" + name + "\""));
-        assertThat(audit).anyMatch(l -> l.contains("action=principal.disable target=\"" + name + "\""));
-        assertThat(audit).anyMatch(l -> l.contains("action=principal.delete target=\"" + name + "\""));
-        assertThat(audit).noneMatch(l -> l.contains(password) || l.contains("chosen-by-me"));
+        assertThat(auditLines.lines()).anyMatch(l -> l.contains("actor=\"admin\" action=principal.create target=\"" + name + "\""));
+        assertThat(auditLines.lines()).anyMatch(l -> l.contains("action=principal.disable target=\"" + name + "\""));
+        assertThat(auditLines.lines()).anyMatch(l -> l.contains("action=principal.delete target=\"" + name + "\""));
+        assertThat(auditLines.lines()).noneMatch(l -> l.contains(password) || l.contains("chosen-by-me"));
     }
 
     @Test

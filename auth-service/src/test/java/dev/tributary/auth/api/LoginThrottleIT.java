@@ -3,18 +3,14 @@ package dev.tributary.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URL;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.tributary.auth.security.LoginGuard;
+import dev.tributary.testsupport.LogLines;
 import dev.tributary.testsupport.Http;
 import dev.tributary.testsupport.HttpFrom;
 import dev.tributary.testsupport.KafkaTestResource;
@@ -36,30 +32,16 @@ class LoginThrottleIT {
     @TestHTTPResource("/")
     URL root;
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogLines loggedLines;
 
     @BeforeEach
     void capture() {
-        java.util.logging.Logger.getLogger(LoginGuard.class.getName()).addHandler(capture);
+        loggedLines = LogLines.of(LoginGuard.class.getName());
     }
 
     @AfterEach
     void release() {
-        java.util.logging.Logger.getLogger(LoginGuard.class.getName()).removeHandler(capture);
+        loggedLines.close();
     }
 
     private String base() {
@@ -97,7 +79,7 @@ class LoginThrottleIT {
         HttpFrom.Answer newcomer = from("127.0.1.2").json("POST", "/api/tokens", login(fleet, "fleet-password"));
         assertThat(newcomer.status()).as("an address the account never logged in from waits").isEqualTo(429);
         assertThat(Long.parseLong(newcomer.header("Retry-After"))).isBetween(1L, 60L);
-        assertThat(logged).anyMatch(l -> l.contains("token login as \"" + fleet + "\" from \"127.0.1.2\" throttled (user limit)"));
+        assertThat(loggedLines.lines()).anyMatch(l -> l.contains("token login as \"" + fleet + "\" from \"127.0.1.2\" throttled (user limit)"));
     }
 
     @Test
@@ -171,14 +153,14 @@ class LoginThrottleIT {
         }
         assertThat(operator.json("GET", "/api/principals", null).status()).as("the operator's address logged in before")
                 .isEqualTo(200);
-        assertThat(logged).anyMatch(l -> l.contains("admin login as \"admin\" from \"127.0.5.2\" throttled"));
+        assertThat(loggedLines.lines()).anyMatch(l -> l.contains("admin login as \"admin\" from \"127.0.5.2\" throttled"));
     }
 
     @Test
     void aUserNameWithALineBreak_staysOnOneEscapedLogLine() {
         from("127.0.6.1").json("POST", "/api/tokens", login("evil\\r\\nINFO forged line", "x"));
-        assertThat(logged).anyMatch(l -> l.equals("token login as \"evil\\r\\nINFO forged line\" from \"127.0.6.1\" refused: unknown user"));
-        assertThat(logged).noneMatch(l -> l.contains("\n"));
+        assertThat(loggedLines.lines()).anyMatch(l -> l.equals("token login as \"evil\\r\\nINFO forged line\" from \"127.0.6.1\" refused: unknown user"));
+        assertThat(loggedLines.lines()).noneMatch(l -> l.contains("\n"));
     }
 
     private double metric(String series) {

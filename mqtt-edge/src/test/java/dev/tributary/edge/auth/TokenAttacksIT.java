@@ -11,15 +11,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.inject.Inject;
 
-import org.jboss.logmanager.ExtLogRecord;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
@@ -43,6 +39,7 @@ import dev.tributary.common.auth.AuthRecords.Principal;
 import dev.tributary.common.auth.AuthRecords.SigningKey;
 import dev.tributary.common.auth.PasswordHashes;
 import dev.tributary.edge.EdgeNode;
+import dev.tributary.testsupport.LogLines;
 import dev.tributary.testsupport.AuthTopicWriter;
 import dev.tributary.testsupport.KafkaTestResource;
 import dev.tributary.testsupport.NettyLeakCheck;
@@ -71,21 +68,7 @@ class TokenAttacksIT {
     @Inject
     EdgeNode node;
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private LogLines loggedLines;
 
     @BeforeAll
     static void keys() throws Exception {
@@ -108,12 +91,12 @@ class TokenAttacksIT {
 
     @BeforeEach
     void capture() {
-        java.util.logging.Logger.getLogger(ReplicaAuth.class.getName()).addHandler(capture);
+        loggedLines = LogLines.of(ReplicaAuth.class.getName());
     }
 
     @AfterEach
     void release() {
-        java.util.logging.Logger.getLogger(ReplicaAuth.class.getName()).removeHandler(capture);
+        loggedLines.close();
     }
 
     private Principal principal(String prefix, long generation) throws Exception {
@@ -164,7 +147,7 @@ class TokenAttacksIT {
     /** Refused with CONNACK 4, and the log line names the reason. */
     private void refused(String user, String token, String reason) {
         assertThat(connect(user, token)).as(reason).isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logged)
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(loggedLines.lines())
                 .anyMatch(l -> l.contains("as \"" + user + "\"") && l.contains("refused: " + reason)));
     }
 
