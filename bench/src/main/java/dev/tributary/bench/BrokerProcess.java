@@ -55,7 +55,8 @@ final class BrokerProcess implements AutoCloseable {
         return tributary(EdgeProcess.builder(root, work).authFrom(kafka, authTopic).settings(settings));
     }
 
-    private static BrokerProcess tributary(EdgeProcess.Builder edge) throws IOException {
+    /** The packaged mqtt-edge as {@code edge} describes it, with the JVM options of this benchmark run. */
+    static BrokerProcess tributary(EdgeProcess.Builder edge) throws IOException {
         // as ./tributary up runs it, unless replaced, e.g. -Dtributary.bench.edge-jvm-options="-XX:+UseParallelGC"
         String replaced = System.getProperty(EDGE_JVM_OPTIONS);
         if (replaced != null) {
