@@ -13,18 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -150,6 +145,11 @@ public final class ClusterBenchmark {
         System.out.printf("CPU stolen by the host during the run: %.0f %%%n", HostSteal.now().percentSince(start));
     }
 
+    /** The inbox topic of an edge EdgeProcess started (node id edge-PORT) with the default prefix. */
+    private static String inbox(BrokerProcess edge) {
+        return "tributary.cluster.node.edge-" + edge.port();
+    }
+
     private static BrokerProcess edge(Path root, Path work, LocalKafka kafka, Map<String, String> settings) throws IOException {
         return BrokerProcess.tributary(EdgeProcess.builder(root, work).mirrorTo(kafka.bootstrapServers()).settings(settings));
     }
@@ -173,8 +173,18 @@ public final class ClusterBenchmark {
                     Scenarios.Latencies l;
                     if (cross) {
                         awaitMetric(edge1, REMOTE_FILTERS, 0);
-                        l = Scenarios.latency(edge1.port(), edge2.port(), qos, options.rate(), duration,
-                                () -> awaitMetric(edge1, REMOTE_FILTERS, 1));
+                        // edge 2's inbox read by this process too: when each message could be read from Kafka
+                        int total = options.rate() * options.seconds();
+                        try (TimedKafkaReader tap = new TimedKafkaReader(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers()), inbox(edge2), total)) {
+                            l = Scenarios.latency(edge1.port(), edge2.port(), qos, options.rate(), duration,
+                                    () -> awaitMetric(edge1, REMOTE_FILTERS, 1));
+                            tap.await(Duration.ofSeconds(10));
+                            Scenarios.Latencies read = new Scenarios.Latencies(tap.sortedFrom(options.rate()), total,
+                                    tap.received(), total - tap.received(), l.seconds(), l.hostSteal());
+                            lines.add(print(latencyLine("edge 1 -> Kafka (edge 2's inbox), round " + (round + 1),
+                                    qos.getCode(), read, others.percent())));
+                        }
                     } else {
                         l = Scenarios.latency(edge1.port(), edge1.port(), qos, options.rate(), duration, () -> { });
                     }
@@ -214,36 +224,16 @@ public final class ClusterBenchmark {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         int total = (int) (rate * duration.toSeconds());
-        long[] latencies = new long[total];
-        AtomicInteger received = new AtomicInteger();
-        Map<String, Object> consumerConfig = new LinkedHashMap<>(common);
-        consumerConfig.keySet().removeIf(k -> k.equals(ProducerConfig.LINGER_MS_CONFIG));
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         Map<String, Object> producerConfig = new LinkedHashMap<>(common);
         producerConfig.keySet().removeIf(k -> k.startsWith("fetch.") || k.startsWith("max.poll"));
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        TopicPartition partition = new TopicPartition(topic, 0);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        Map<String, Object> consumerConfig = new LinkedHashMap<>(common);
+        consumerConfig.remove(ProducerConfig.LINGER_MS_CONFIG);
+        try (TimedKafkaReader reader = new TimedKafkaReader(consumerConfig, topic, total);
                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
                         new ByteArraySerializer())) {
-            consumer.assign(List.of(partition));
-            consumer.seekToEnd(List.of(partition));
-            consumer.position(partition);
-            Thread reader = new Thread(() -> {
-                while (received.get() < total && !Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        long now = System.nanoTime();
-                        ByteBuffer payload = ByteBuffer.wrap(r.value());
-                        int index = payload.getInt();
-                        latencies[index] = now - payload.getLong();
-                        received.incrementAndGet();
-                    }
-                }
-            }, "kafka-hop-reader");
-            reader.start();
             HostSteal steal = HostSteal.now();
             long start = System.nanoTime();
             byte[] key = "lat-pub".getBytes();
@@ -253,12 +243,10 @@ public final class ClusterBenchmark {
                 payload.putInt(i).putLong(System.nanoTime());
                 producer.send(new ProducerRecord<>(topic, 0, key, payload.array()));
             }
-            reader.join(TimeUnit.SECONDS.toMillis(30));
-            reader.interrupt();
+            reader.await(Duration.ofSeconds(30));
             double seconds = (System.nanoTime() - start) / 1e9;
-            long[] measured = Arrays.stream(latencies, Math.min(rate, total), total).filter(l -> l > 0).sorted().toArray();
-            return new Scenarios.Latencies(measured, total, received.get(), total - received.get(), seconds,
-                    HostSteal.now().percentSince(steal));
+            return new Scenarios.Latencies(reader.sortedFrom(rate), total, reader.received(), total - reader.received(),
+                    seconds, HostSteal.now().percentSince(steal));
         }
     }
 
@@ -287,8 +275,8 @@ public final class ClusterBenchmark {
         try (BrokerProcess alone = edge(root, work.directory("edge-cluster-off"), kafka, clusterOff)) {
             fanIn("warm-up", alone, List.of(alone), 10, MqttQos.AT_MOST_ONCE, 64, WARM_UP, null);
             fanIn("warm-up", alone, List.of(alone), 10, MqttQos.AT_LEAST_ONCE, 16, WARM_UP, null);
-            lines.add(String.format("%-52s %-4s %10s %10s %6s %6s %7s  %s", "fan-in, subscriber to # on edge 1, mirror on", "QoS",
-                    "msg/s", "received", "lost", "steal", "others", "edge CPU s"));
+            lines.add(String.format("%-52s %-4s %10s %10s %6s %6s %7s %10s  %s", "fan-in, subscriber to # on edge 1, mirror on",
+                    "QoS", "msg/s", "received", "lost", "steal", "others", "CPU µs/msg", "edge CPU s"));
             for (MqttQos qos : List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE)) {
                 int window = qos == MqttQos.AT_MOST_ONCE ? 64 : 16;
                 for (int round = 0; round < options.rounds(); round++) {
@@ -310,9 +298,11 @@ public final class ClusterBenchmark {
                             r = fanIn("two-edges", edge1, List.of(edge1, edge2), options.publishers(), qos, window, duration, edge2);
                         }
                         double[] after = cpu(alone, edge1, edge2);
-                        lines.add(print(String.format("%-52s %-4d %10.0f %10d %6d %5.0f%% %6.0f%%  %s",
+                        // the CPU all edges spent per message delivered, in µs: what one broker of several costs
+                        double perMessage = 1e6 * (after[0] - cpu[0] + after[1] - cpu[1] + after[2] - cpu[2]) / r.received();
+                        lines.add(print(String.format("%-52s %-4d %10.0f %10d %6d %5.0f%% %6.0f%% %10.1f  %s",
                                 name + ", " + options.publishers() + " publishers, round " + (round + 1), qos.getCode(), r.rate(),
-                                r.received(), r.lost(), HostSteal.now().percentSince(steal), others.percent(),
+                                r.received(), r.lost(), HostSteal.now().percentSince(steal), others.percent(), perMessage,
                                 String.format("off %.1f, edge 1 %.1f, edge 2 %.1f", after[0] - cpu[0], after[1] - cpu[1],
                                         after[2] - cpu[2]))));
                     }
