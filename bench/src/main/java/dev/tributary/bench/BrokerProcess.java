@@ -29,8 +29,10 @@ final class BrokerProcess implements AutoCloseable {
     private final ServiceProcess process;
     private final int port;
     private final int httpPort;
+    private final String nodeId;
 
-    private BrokerProcess(String name, ServiceProcess process, int port, int httpPort) {
+    private BrokerProcess(String name, ServiceProcess process, int port, int httpPort, String nodeId) {
+        this.nodeId = nodeId;
         this.name = name;
         this.process = process;
         this.port = port;
@@ -63,7 +65,8 @@ final class BrokerProcess implements AutoCloseable {
             edge.jvmOptions(List.of(replaced.strip().split("\\s+")));
         }
         EdgeProcess started = edge.start();
-        return new BrokerProcess("tributary", started.process(), started.port(), started.httpPort());
+        return new BrokerProcess("tributary", started.process(), started.port(), started.httpPort(),
+                started.nodeId());
     }
 
     /** Debian's Mosquitto, configured as the issue asks: no artificial limits. */
@@ -86,7 +89,7 @@ final class BrokerProcess implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start("mosquitto",
                 new ProcessBuilder(binary.toString(), "-c", config.toString()), work.resolve("mosquitto.log"),
                 ServiceProcess.Readiness.portOpen(port));
-        return new BrokerProcess("mosquitto", process, port, 0);
+        return new BrokerProcess("mosquitto", process, port, 0, null);
     }
 
     String name() {
@@ -95,6 +98,11 @@ final class BrokerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The edge's node id (its inbox topic's name ends with it); null for Mosquitto. */
+    String nodeId() {
+        return nodeId;
     }
 
     long pid() {

@@ -145,9 +145,9 @@ public final class ClusterBenchmark {
         System.out.printf("CPU stolen by the host during the run: %.0f %%%n", HostSteal.now().percentSince(start));
     }
 
-    /** The inbox topic of an edge EdgeProcess started (node id edge-PORT) with the default prefix. */
+    /** The inbox topic of an edge, with the default prefix (tributary.edge.cluster.inbox-prefix). */
     private static String inbox(BrokerProcess edge) {
-        return "tributary.cluster.node.edge-" + edge.port();
+        return "tributary.cluster.node." + edge.nodeId();
     }
 
     private static BrokerProcess edge(Path root, Path work, LocalKafka kafka, Map<String, String> settings) throws IOException {
