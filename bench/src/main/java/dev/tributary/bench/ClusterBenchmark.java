@@ -167,8 +167,8 @@ public final class ClusterBenchmark {
                 "p50 ms", "p90 ms", "p99 ms", "max ms", "msg/s", "lost", "steal", "others"));
         for (MqttQos qos : List.of(MqttQos.AT_MOST_ONCE, MqttQos.AT_LEAST_ONCE)) {
             // the stream's own shape once across the edges, not timed: without it the first QoS 0 round had
-            // 1.6-1.9 times the p50 of the second (5.7 against 2.9 and 3.5 ms), with it 1.5-1.8 times (3.7
-            // against 2.4, 4.2 against 2.3): the first round is still slower, cause not found
+            // 1.6-1.9 times the p50 of the second (5.7 against 2.9 and 3.5 ms), with it 1.4-1.8 times (3.7
+            // against 2.4, 4.2 against 2.3, 3.4 against 2.5): the first round is still slower, cause not found
             awaitMetric(edge1, REMOTE_FILTERS, 0);
             Scenarios.latency(edge1.port(), edge2.port(), qos, options.rate(), Duration.ofSeconds(5),
                     () -> awaitMetric(edge1, REMOTE_FILTERS, 1));
