@@ -29,8 +29,10 @@ final class BrokerProcess implements AutoCloseable {
     private final ServiceProcess process;
     private final int port;
     private final int httpPort;
+    private final String nodeId;
 
-    private BrokerProcess(String name, ServiceProcess process, int port, int httpPort) {
+    private BrokerProcess(String name, ServiceProcess process, int port, int httpPort, String nodeId) {
+        this.nodeId = nodeId;
         this.name = name;
         this.process = process;
         this.port = port;
@@ -55,14 +57,16 @@ final class BrokerProcess implements AutoCloseable {
         return tributary(EdgeProcess.builder(root, work).authFrom(kafka, authTopic).settings(settings));
     }
 
-    private static BrokerProcess tributary(EdgeProcess.Builder edge) throws IOException {
+    /** The packaged mqtt-edge as {@code edge} describes it, with the JVM options of this benchmark run. */
+    static BrokerProcess tributary(EdgeProcess.Builder edge) throws IOException {
         // as ./tributary up runs it, unless replaced, e.g. -Dtributary.bench.edge-jvm-options="-XX:+UseParallelGC"
         String replaced = System.getProperty(EDGE_JVM_OPTIONS);
         if (replaced != null) {
             edge.jvmOptions(List.of(replaced.strip().split("\\s+")));
         }
         EdgeProcess started = edge.start();
-        return new BrokerProcess("tributary", started.process(), started.port(), started.httpPort());
+        return new BrokerProcess("tributary", started.process(), started.port(), started.httpPort(),
+                started.nodeId());
     }
 
     /** Debian's Mosquitto, configured as the issue asks: no artificial limits. */
@@ -85,7 +89,7 @@ final class BrokerProcess implements AutoCloseable {
         ServiceProcess process = ServiceProcess.start("mosquitto",
                 new ProcessBuilder(binary.toString(), "-c", config.toString()), work.resolve("mosquitto.log"),
                 ServiceProcess.Readiness.portOpen(port));
-        return new BrokerProcess("mosquitto", process, port, 0);
+        return new BrokerProcess("mosquitto", process, port, 0, null);
     }
 
     String name() {
@@ -94,6 +98,11 @@ final class BrokerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The edge's node id (its inbox topic's name ends with it); null for Mosquitto. */
+    String nodeId() {
+        return nodeId;
     }
 
     long pid() {

@@ -41,11 +41,23 @@ final class Scenarios {
      * {@code bench/<n>}; one subscriber on {@code bench/#} counts what arrives.
      */
     Result fanIn(String name, int publishers, MqttQos qos, int window, Duration duration) throws Exception {
-        RawSubscriber subscriber = new RawSubscriber(broker.port(), "sub-" + name, "bench/#", qos.getCode(), null);
+        return fanIn(name, broker.name(), broker.port(), "bench/#", List.of(broker.port()), publishers, qos, window,
+                duration, () -> { });
+    }
 
+    /**
+     * Fan-in over several brokers that form one: publisher {@code n} connects to
+     * {@code publisherPorts[n % size]} and publishes to {@code bench/<n>} as fast as its window allows; one
+     * subscriber on {@code filter} at {@code subscriberPort} counts what arrives. {@code subscribed} runs
+     * between the subscription and the first message, e.g. to wait until the other brokers know of it.
+     */
+    static Result fanIn(String name, String brokerName, int subscriberPort, String filter, List<Integer> publisherPorts,
+            int publishers, MqttQos qos, int window, Duration duration, Runnable subscribed) throws Exception {
+        RawSubscriber subscriber = new RawSubscriber(subscriberPort, "sub-" + name, filter, qos.getCode(), null);
+        subscribed.run();
         List<Mqtt3AsyncClient> clients = new ArrayList<>();
         for (int i = 0; i < publishers; i++) {
-            Mqtt3AsyncClient c = client("pub-" + name + "-" + i);
+            Mqtt3AsyncClient c = client("pub-" + name + "-" + i, publisherPorts.get(i % publisherPorts.size()));
             c.connect().get(10, TimeUnit.SECONDS);
             clients.add(c);
         }
@@ -56,7 +68,7 @@ final class Scenarios {
         long received = subscriber.received.sum();
         disconnect(clients);
         subscriber.close();
-        return new Result(name, broker.name(), received / seconds, "msg/s", sent, received, lost,
+        return new Result(name, brokerName, received / seconds, "msg/s", sent, received, lost,
                 publishers + " publishers, QoS " + qos.getCode() + ", window " + window);
     }
 
@@ -85,15 +97,52 @@ final class Scenarios {
 
     /** Publishes at a fixed {@code rate} and measures publish-to-delivery time in this process. */
     Result latency(int rate, Duration duration) throws Exception {
+        Latencies l = latency(broker.port(), broker.port(), MqttQos.AT_MOST_ONCE, rate, duration, () -> { });
+        return new Result("latency @" + rate + "/s", broker.name(), l.percentileMicros(0.50), "µs p50", l.sent(),
+                l.received(), l.lost(), String.format("p99 %.0f µs, max %.0f µs, QoS 0, host steal %.0f %%",
+                        l.percentileMicros(0.99), l.percentileMicros(1.0), l.hostSteal()));
+    }
+
+    /**
+     * Publish-to-delivery times of one stream at a fixed rate, in nanoseconds, sorted, without the
+     * first second's (both ends warm up in it); how many were sent, arrived and went missing; the
+     * share of CPU the host stole meanwhile.
+     */
+    record Latencies(long[] sortedNanos, long sent, long received, long lost, double seconds, double hostSteal) {
+
+        double percentileMicros(double p) {
+            return Pacing.percentile(sortedNanos, p) / 1e3;
+        }
+
+        double percentileMillis(double p) {
+            return Pacing.percentile(sortedNanos, p) / 1e6;
+        }
+
+        /** Messages received per second of the stream. */
+        double rate() {
+            return received / seconds;
+        }
+    }
+
+    /**
+     * One publisher at {@code publisherPort} sends {@code rate} messages a second for {@code duration}
+     * to {@code latency/topic}, each carrying its index and the time it was sent; one subscriber at
+     * {@code subscriberPort} (the same broker, or another one of the same cluster) times each arrival
+     * in this process. Publisher and subscriber use {@code qos}. {@code subscribed} runs between the
+     * subscription and the first message.
+     */
+    static Latencies latency(int publisherPort, int subscriberPort, MqttQos qos, int rate, Duration duration,
+            Runnable subscribed) throws Exception {
         int total = (int) (rate * duration.toSeconds());
         long[] latencies = new long[total];
-        RawSubscriber subscriber = new RawSubscriber(broker.port(), "lat-sub", "latency/topic", 0, bytes -> {
+        RawSubscriber subscriber = new RawSubscriber(subscriberPort, "lat-sub-" + subscriberPort, "latency/topic", qos.getCode(), bytes -> {
             long now = System.nanoTime();
             ByteBuffer payload = ByteBuffer.wrap(bytes);
             int index = payload.getInt();
             latencies[index] = now - payload.getLong();
         });
-        Mqtt3AsyncClient publisher = client("lat-pub");
+        subscribed.run();
+        Mqtt3AsyncClient publisher = client("lat-pub-" + publisherPort, publisherPort);
         publisher.connect().get(10, TimeUnit.SECONDS);
 
         HostSteal steal = HostSteal.now();
@@ -102,19 +151,17 @@ final class Scenarios {
             Pacing.awaitSlot(start, rate, i);
             ByteBuffer payload = ByteBuffer.allocate(PAYLOAD);
             payload.putInt(i).putLong(System.nanoTime());
-            publisher.publishWith().topic("latency/topic").qos(MqttQos.AT_MOST_ONCE).payload(payload.array()).send();
+            publisher.publishWith().topic("latency/topic").qos(qos).payload(payload.array()).send();
         }
         long lost = awaitDrained(subscriber.received, total);
+        double seconds = (subscriber.lastReceivedNanos - start) / 1e9;
         long received = subscriber.received.sum();
+        double stolen = HostSteal.now().percentSince(steal);
         publisher.disconnect().get(10, TimeUnit.SECONDS);
         subscriber.close();
         // the first second warms both sides up and is left out
         long[] measured = Arrays.stream(latencies, Math.min(rate, total), total).filter(l -> l > 0).sorted().toArray();
-        double p50 = Pacing.percentile(measured, 0.50) / 1e3;
-        double p99 = Pacing.percentile(measured, 0.99) / 1e3;
-        return new Result("latency @" + rate + "/s", broker.name(), p50, "µs p50", total, received, lost,
-                String.format("p99 %.0f µs, max %.0f µs, QoS 0, host steal %.0f %%", p99, Pacing.percentile(measured, 1.0) / 1e3,
-                        HostSteal.now().percentSince(steal)));
+        return new Latencies(measured, total, received, lost, seconds, stolen);
     }
 
     /**
@@ -241,8 +288,11 @@ final class Scenarios {
     }
 
     private Mqtt3AsyncClient client(String id) {
-        return MqttClient.builder().useMqttVersion3().identifier(id)
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildAsync();
+        return client(id, broker.port());
+    }
+
+    private static Mqtt3AsyncClient client(String id, int port) {
+        return MqttClient.builder().useMqttVersion3().identifier(id).serverHost("127.0.0.1").serverPort(port).buildAsync();
     }
 
     private static void disconnect(List<Mqtt3AsyncClient> clients) {

@@ -108,16 +108,26 @@ public final class MqttBytes {
         return connect(clientId, keepAlive, null, null, null, null);
     }
 
+    /** A CONNECT (MQTT 3.1.1) with clean session 0: the broker keeps the session after the connection ends. */
+    public static byte[] connectKeepingSession(String clientId, int keepAlive) {
+        return connect(clientId, keepAlive, null, null, null, null, false);
+    }
+
     /**
      * A CONNECT (MQTT 3.1.1, clean session), with user name and password when {@code username} is not
      * null, and a QoS 0 will when {@code willTopic} is not null.
      */
     public static byte[] connect(String clientId, int keepAlive, String username, byte[] password, String willTopic,
             byte[] willMessage) {
+        return connect(clientId, keepAlive, username, password, willTopic, willMessage, true);
+    }
+
+    private static byte[] connect(String clientId, int keepAlive, String username, byte[] password, String willTopic,
+            byte[] willMessage, boolean cleanSession) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeString(body, "MQTT".getBytes(StandardCharsets.US_ASCII));
         body.write(4); // protocol level 3.1.1
-        body.write(0x02 | (willTopic != null ? 0x04 : 0) | (username != null ? 0xC0 : 0));
+        body.write((cleanSession ? 0x02 : 0) | (willTopic != null ? 0x04 : 0) | (username != null ? 0xC0 : 0));
         body.write(keepAlive >> 8);
         body.write(keepAlive & 0xFF);
         writeString(body, clientId.getBytes(StandardCharsets.UTF_8));

@@ -41,6 +41,16 @@ class MqttBytesTest {
                 + " 00 01 75 00 01 70"); // user name "u", password "p"
     }
 
+    /** [MQTT-3.1.2-4]: with clean session 0 the server resumes or keeps the session. */
+    @Test
+    void connectKeepingSession_hasTheCleanSessionFlagOff() {
+        assertThat(hex(MqttBytes.connectKeepingSession("c", 60))).isEqualTo(
+                "10 0D" // CONNECT, remaining length 13
+                + " 00 04 4D 51 54 54 04" // "MQTT", level 4 (3.1.1)
+                + " 00 00 3C" // no flags: clean session 0; keep alive 60
+                + " 00 01 63"); // client id "c"
+    }
+
     private static String hex(byte[] bytes) {
         StringBuilder out = new StringBuilder();
         for (byte b : bytes) {
