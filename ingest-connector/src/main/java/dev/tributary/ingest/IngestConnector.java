@@ -59,13 +59,12 @@ public class IngestConnector {
                     rule.filter(), rule.target(), rule.format().name().toLowerCase(java.util.Locale.ROOT), rule.type(),
                     rule.deadLetterTopic());
         }
-        TopicSetup topics = new TopicSetup(kafka, rules.curatedTopics(), rules.deadLetterTopics(), config.topics().partitions(),
-                config.topics().replicationFactor());
+        TopicSetup topics = new TopicSetup(kafka, rules.sourceTopics(), config.topics().create(), rules.curatedTopics(),
+                rules.deadLetterTopics(), config.topics().partitions(), config.topics().replicationFactor());
         loop = new TransactionalLoop(new TransactionalLoop.Settings(kafka, config.groupId(), transactionalId,
                 config.maxPollRecords(), config.transactionTimeout(), config.retryBackoff(), rules.sourceTopics()),
                 new Curator(rules, config.maxPayloadBytes()), new IngestMetrics(registry, rules),
-                config.topics().create() ? topics : () -> {
-                });
+                topics);
         thread = new Thread(loop, "ingest-loop");
         thread.start();
         LOG.infof("ingest: reading %s in group %s as %s", rules.sourceTopics(), config.groupId(), transactionalId);

@@ -1,9 +1,18 @@
 package dev.tributary.ingest;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
 
 import dev.tributary.testsupport.HealthContract;
 import dev.tributary.testsupport.KafkaTestResource;
+import dev.tributary.testsupport.RawMirror;
+import dev.tributary.testsupport.SharedKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -11,6 +20,16 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class HealthTest extends HealthContract {
+
+    @Inject
+    IngestConnector connector;
+
+    /** The loop starts after the application (it waits for Kafka and the raw topic): wait for it, as up does. */
+    @BeforeEach
+    void loopStarted() {
+        RawMirror.createTopic(SharedKafka.get().bootstrapServers(), "tributary.fleet.raw", 3);
+        await().atMost(Duration.ofSeconds(60)).until(connector::ready);
+    }
 
     @Override
     protected List<String> readinessChecks() {

@@ -24,14 +24,22 @@ public final class TopicSetup implements Runnable {
     private static final Logger LOG = Logger.getLogger(TopicSetup.class);
 
     private final Map<String, Object> kafka;
+    private final Set<String> sources;
+    private final boolean create;
     private final Set<String> curated;
     private final Set<String> deadLetters;
     private final int partitions;
     private final short replicationFactor;
 
-    public TopicSetup(Map<String, Object> kafka, Set<String> curated, Set<String> deadLetters, int partitions,
-            short replicationFactor) {
+    /**
+     * @param sources the raw topics: they must exist (the edge creates them), or this fails and is retried
+     * @param create whether to create missing curated and dead-letter topics
+     */
+    public TopicSetup(Map<String, Object> kafka, Set<String> sources, boolean create, Set<String> curated, Set<String> deadLetters,
+            int partitions, short replicationFactor) {
         this.kafka = kafka;
+        this.sources = sources;
+        this.create = create;
         this.curated = curated;
         this.deadLetters = deadLetters;
         this.partitions = partitions;
@@ -52,6 +60,14 @@ public final class TopicSetup implements Runnable {
         }
         try (Admin admin = Admin.create(kafka)) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<String> noSource = sources.stream().filter(t -> !existing.contains(t)).toList();
+            if (!noSource.isEmpty()) {
+                // a consumer subscribed to a missing topic may not notice it appear for minutes (metadata.max.age.ms)
+                throw new IllegalStateException("the raw topics " + noSource + " do not exist yet (the edge creates them)");
+            }
+            if (!create) {
+                return;
+            }
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
             if (missing.isEmpty()) {
                 return;

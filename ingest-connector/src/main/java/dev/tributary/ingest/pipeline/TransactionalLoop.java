@@ -82,12 +82,14 @@ public final class TransactionalLoop implements Runnable {
 
     @Override
     public void run() {
-        while (!stopping) {
+        for (int attempt = 0; !stopping; attempt++) {
             try {
                 beforeFirstPoll.run();
                 break;
             } catch (RuntimeException e) {
-                LOG.warnf("ingest: cannot prepare the topics yet (%s); retrying", e.toString());
+                if (attempt % 30 == 0) {
+                    LOG.warnf("ingest: not started yet: %s; retrying", e.getMessage());
+                }
                 backOff();
             }
         }
