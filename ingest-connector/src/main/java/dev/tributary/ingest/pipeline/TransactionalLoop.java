@@ -205,6 +205,9 @@ public final class TransactionalLoop implements Runnable {
         Map<String, Object> config = new HashMap<>(settings.kafka());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
+        // the partitions of a crashed process move on after this long (Kafka's default is 45 s)
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         // only what committed transactions wrote (the edge's records, and nothing an aborted batch left)
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // offsets are committed in the transaction, never on their own
@@ -228,6 +231,11 @@ public final class TransactionalLoop implements Runnable {
         // a dead letter carries the raw record whole
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Curator.MAX_DEAD_LETTER_BYTES);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // a batch that Kafka does not take within this fails its transaction, which is then aborted and retried,
+        // instead of holding the loop for the client's defaults (2 minutes)
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return config;
