@@ -58,9 +58,12 @@ class ConsumerGroupIT {
             }
             assertThat(assigned).hasSize(4);
 
+            // receive times as the edge stamps them: records stamped long ago are deleted by the broker's time-based
+            // retention (7 days) at its next check, under the running connectors
+            long receivedAt = System.currentTimeMillis();
             try (KafkaProducer<byte[], byte[]> producer = RawMirror.producer(bootstrap)) {
                 for (int i = 0; i < RECORDS; i++) {
-                    producer.send(RawMirror.telemetry(raw, "v" + (i % 40), i, 1_000L + i));
+                    producer.send(RawMirror.telemetry(raw, "v" + (i % 40), i, receivedAt + i));
                 }
             }
             String series = "tributary_ingest_records_out_total{rule=\"fleet-telemetry\"";

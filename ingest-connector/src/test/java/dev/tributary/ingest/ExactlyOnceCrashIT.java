@@ -45,15 +45,18 @@ class ExactlyOnceCrashIT {
         String dlq = run + ".dlq";
         RawMirror.createTopic(bootstrap, raw, 4);
         int invalid = 0;
+        // receive times as the edge stamps them: records stamped long ago are deleted by the broker's time-based
+        // retention (7 days) at its next check, under the running connector
+        long receivedAt = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = RawMirror.producer(bootstrap)) {
             for (int i = 0; i < RECORDS; i++) {
                 String vehicle = "v" + (i % 50);
                 if (i % 10 == 3) {
                     producer.send(RawMirror.record(raw, "fleet/" + vehicle + "/telemetry", vehicle,
-                            ("not json " + i).getBytes(StandardCharsets.UTF_8), 1_000L + i));
+                            ("not json " + i).getBytes(StandardCharsets.UTF_8), receivedAt + i));
                     invalid++;
                 } else {
-                    producer.send(RawMirror.telemetry(raw, vehicle, i, 1_000L + i));
+                    producer.send(RawMirror.telemetry(raw, vehicle, i, receivedAt + i));
                 }
             }
             producer.flush();

@@ -98,6 +98,7 @@ public final class TransactionalLoop implements Runnable {
         }
         KafkaProducer<byte[], byte[]> producer = null;
         boolean rewind = false;
+        long emptyPolls = 0;
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerConfig())) {
             consumer = c;
             if (stopping) {
@@ -112,6 +113,7 @@ public final class TransactionalLoop implements Runnable {
                         producer = new KafkaProducer<>(producerConfig());
                         // aborts a transaction the previous producer of this id left open (a crash)
                         producer.initTransactions();
+                        LOG.debugf("ingest: producer %s initialized", settings.transactionalId());
                         rewind = true;
                     }
                     if (rewind) {
@@ -122,8 +124,14 @@ public final class TransactionalLoop implements Runnable {
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
                     updateLag(c);
                     if (records.isEmpty()) {
+                        // every ~5 s of nothing: the positions, to tell "all read" from "waiting" (DEBUG only)
+                        if (++emptyPolls % 25 == 0 && LOG.isDebugEnabled()) {
+                            describePositions(c);
+                        }
                         continue;
                     }
+                    emptyPolls = 0;
+                    LOG.debugf("ingest: polled %d records of %s", records.count(), records.partitions());
                     long start = System.nanoTime();
                     producer.beginTransaction();
                     begun = true;
@@ -136,6 +144,7 @@ public final class TransactionalLoop implements Runnable {
                     }
                     producer.sendOffsetsToTransaction(next, c.groupMetadata());
                     producer.commitTransaction();
+                    LOG.debugf("ingest: committed %d records, offsets %s", outcomes.size(), next);
                     metrics.committed(outcomes, Duration.ofNanos(System.nanoTime() - start));
                 } catch (WakeupException | InterruptException e) {
                     if (!stopping) {
@@ -185,6 +194,23 @@ public final class TransactionalLoop implements Runnable {
         if (!none.isEmpty()) {
             c.seekToBeginning(none);
         }
+        LOG.debugf("ingest: back to the committed offsets %s (beginning of %s)", committed, none);
+    }
+
+    /** For a loop that polls nothing: where each assigned partition stands (a position not known yet is named). */
+    private static void describePositions(KafkaConsumer<byte[], byte[]> c) {
+        StringBuilder sb = new StringBuilder();
+        for (TopicPartition tp : c.assignment()) {
+            String position;
+            try {
+                position = Long.toString(c.position(tp, Duration.ofMillis(100)));
+            } catch (RuntimeException e) {
+                position = e.getClass().getSimpleName();
+            }
+            sb.append(tp).append(" at ").append(position).append(" lag ").append(c.currentLag(tp))
+                    .append(c.paused().contains(tp) ? " paused" : "").append("; ");
+        }
+        LOG.debugf("ingest: nothing polled; assigned %s", sb);
     }
 
     private void updateLag(KafkaConsumer<byte[], byte[]> c) {
