@@ -1,17 +1,14 @@
 package dev.tributary.edge.mirror;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-import dev.tributary.common.topic.TopicLimits;
+import dev.tributary.common.topic.TopicPattern;
 import dev.tributary.common.topic.Topics;
 
 /**
  * One MQTT → Kafka mapping rule: an MQTT topic filter whose levels may be named
- * ({@code fleet/{vehicle}/#}), the Kafka topic its messages go to, and what becomes the record key.
+ * ({@code fleet/{vehicle}/#}, a {@link TopicPattern} as the ingest-connector's rules use), the Kafka topic
+ * its messages go to, and what becomes the record key.
  */
 public final class MappingRule {
 
@@ -43,28 +40,13 @@ public final class MappingRule {
         if (pattern == null || pattern.isBlank()) {
             throw new IllegalArgumentException("a mapping rule needs an MQTT filter");
         }
-        String[] levels = Topics.levels(pattern);
-        Map<String, Integer> named = new HashMap<>();
-        List<String> filterLevels = new ArrayList<>(levels.length);
-        for (int i = 0; i < levels.length; i++) {
-            String level = levels[i];
-            if (level.startsWith("{") && level.endsWith("}") && level.length() > 2) {
-                String name = level.substring(1, level.length() - 1);
-                if (named.put(name, i) != null) {
-                    throw new IllegalArgumentException("rule '" + pattern + "': level name {" + name + "} is used twice");
-                }
-                filterLevels.add("+");
-            } else if (level.contains("{") || level.contains("}")) {
-                throw new IllegalArgumentException("rule '" + pattern + "': a named level must be a whole level, like {name}");
-            } else {
-                filterLevels.add(level);
-            }
+        TopicPattern parsed;
+        try {
+            parsed = TopicPattern.parse(pattern);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule " + e.getMessage(), e);
         }
-        String filter = String.join("/", filterLevels);
-        String problem = Topics.filterProblem(filter, TopicLimits.SPEC);
-        if (problem != null) {
-            throw new IllegalArgumentException("rule '" + pattern + "': not a valid MQTT filter: " + problem);
-        }
+        String filter = parsed.filter();
         if (kafkaTopic == null || !kafkaTopic.matches("[a-zA-Z0-9._-]{1,249}") || kafkaTopic.equals(".") || kafkaTopic.equals("..")) {
             throw new IllegalArgumentException("rule '" + pattern + "': '" + kafkaTopic
                     + "' is not a valid Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)");
@@ -80,10 +62,10 @@ public final class MappingRule {
             default:
                 String name = keyChoice.startsWith("{") && keyChoice.endsWith("}")
                         ? keyChoice.substring(1, keyChoice.length() - 1) : keyChoice;
-                Integer level = named.get(name);
-                if (level == null) {
+                int level = parsed.levelIndex(name);
+                if (level < 0) {
                     throw new IllegalArgumentException("rule '" + pattern + "': key '" + key
-                            + "' is neither topic, client-id, none nor a named level of the filter " + named.keySet());
+                            + "' is neither topic, client-id, none nor a named level of the filter " + parsed.levelNames());
                 }
                 return new MappingRule(pattern, filter, kafkaTopic, KeyKind.LEVEL, level);
         }
