@@ -46,9 +46,12 @@ record Service(String name, String module, int httpPort, List<Integer> ports, Ma
                 env.put("TRIBUTARY_AUTH_REPLICATION_FACTOR", Integer.toString(s.kafkaReplication()));
             }
         }, List.of(address("auth-service", "http://127.0.0.1:8082"))));
-        all.add(new Service("ingest-connector", "ingest-connector", 8083, List.of(8083), Map.of(),
-                (s, env) -> env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap()),
-                List.of(address("ingest health", "http://127.0.0.1:8083/q/health"))));
+        all.add(new Service("ingest-connector", "ingest-connector", 8083, List.of(8083), Map.of(), (s, env) -> {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap());
+            if (s.kafkaReplication() > 0) {
+                env.put("TRIBUTARY_INGEST_TOPICS_REPLICATION_FACTOR", Integer.toString(s.kafkaReplication()));
+            }
+        }, List.of(address("ingest health", "http://127.0.0.1:8083/q/health"))));
         // the page's MQTT URL stays its default, {ws}://{host}:9001/mqtt: edge 1
         all.add(new Service("web-dashboard", "web-dashboard", 8080, List.of(8080), Map.of(), (s, env) -> {
         }, List.of(address("dashboard", "http://127.0.0.1:8080"))));
