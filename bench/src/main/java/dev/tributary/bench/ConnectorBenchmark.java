@@ -23,8 +23,9 @@ import dev.tributary.testsupport.RawMirror;
  * {@code tributary.fleet.raw} (3 partitions, as the edge creates it) the way the edge writes them,
  * stamped now (records stamped long ago would be deleted by the topic's retention before they are read);
  * then the packaged connector starts with its default rules and curates them. Timed from its readiness
- * until the read_committed end offsets of the curated and the dead-letter topic add up to
- * {@code records}; the connector's CPU from /proc, its JIT compiler's share apart.
+ * until a read_committed reader has counted {@code records} curated records and dead letters (not their
+ * end offsets: each transaction's commit marker takes an offset too); the connector's and Kafka's CPU
+ * from /proc, the connector's JIT compiler's share apart.
  *
  * <pre>
  * ./tributary bench-connector [records]
