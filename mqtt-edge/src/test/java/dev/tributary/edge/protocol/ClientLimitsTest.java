@@ -97,12 +97,17 @@ class ClientLimitsTest {
 
     // ------------------------------------------------------------ before CONNACK
 
+    /** A broker whose CONNECTs wait for {@code decision}: packets sent meanwhile are held. */
+    private Broker authenticatingWith(CompletableFuture<ConnectCode> decision) {
+        return new Broker(new SessionRegistry(tree, store, metrics, sessionLimits, nodeQueued), tree,
+                new InMemoryRetainedStore(), listener, OtherNodes.NONE, attempt -> decision, new AllowAll(), metrics,
+                new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)), clientLimits);
+    }
+
     @Test
     void bytesSentBeforeTheConnackBeyondTheBound_closeTheConnection() {
         CompletableFuture<ConnectCode> decision = new CompletableFuture<>();
-        broker = new Broker(new SessionRegistry(tree, store, metrics, sessionLimits, nodeQueued), tree,
-                new InMemoryRetainedStore(), listener, OtherNodes.NONE, attempt -> decision, new AllowAll(), metrics,
-                new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)), clientLimits);
+        broker = authenticatingWith(decision);
         RecordingLink link = new RecordingLink();
         Connection c = broker.open(link);
         c.received(new Packet.Connect(4, "early", true, 60, null, null, null));
@@ -120,9 +125,7 @@ class ClientLimitsTest {
     @Test
     void packetsSentBeforeTheConnackBeyondTheCount_closeTheConnection() {
         CompletableFuture<ConnectCode> decision = new CompletableFuture<>();
-        broker = new Broker(new SessionRegistry(tree, store, metrics, sessionLimits, nodeQueued), tree,
-                new InMemoryRetainedStore(), listener, OtherNodes.NONE, attempt -> decision, new AllowAll(), metrics,
-                new ProtocolLimits(TopicLimits.SPEC, 64, true, Duration.ofSeconds(5)), clientLimits);
+        broker = authenticatingWith(decision);
         RecordingLink link = new RecordingLink();
         Connection c = broker.open(link);
         c.received(new Packet.Connect(4, "early", true, 60, null, null, null));
