@@ -25,6 +25,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * edge would check it, and reads are allowed by the same ACL the edge applies to that user's subscriptions.
  * With login off (an edge without authentication) every call is allowed.
  */
+// started with the application, so the auth topic is read before the first API call needs it
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class ApiAccess {
 
