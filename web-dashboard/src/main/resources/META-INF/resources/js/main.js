@@ -16,8 +16,6 @@ import { MapView } from './map-view.js';
 import { OperationsView } from './operations-view.js';
 
 const RENDER_EVERY_MS = 1000;
-// how far back a vehicle's track and charts start when the page (re)loads
-const HISTORY_MINUTES = 5;
 const HISTORY_LOADS_AT_ONCE = 4;
 
 async function start() {
@@ -171,7 +169,7 @@ async function start() {
       }
       historyAsked.add(id);
       historyLoading++;
-      api.history(id, HISTORY_MINUTES).then((samples) => {
+      api.history(id, config.historyMinutes).then((samples) => {
         window.tributaryHistoryLoads.samples += store.fillHistory(id, samples);
         window.tributaryHistoryLoads.done++;
       }).catch(() => {

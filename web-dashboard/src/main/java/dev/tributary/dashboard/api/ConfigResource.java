@@ -13,7 +13,7 @@ import dev.tributary.dashboard.config.DashboardConfig;
 @Path("/api/config")
 public class ConfigResource {
 
-    public record PageConfig(Mqtt mqtt, boolean login, Limits limits, MapSettings map) {
+    public record PageConfig(Mqtt mqtt, boolean login, Limits limits, MapSettings map, int historyMinutes) {
     }
 
     /** {@code tileUrl} null: only the bundled offline layer. */
@@ -39,7 +39,7 @@ public class ConfigResource {
         DashboardConfig.Mqtt mqtt = config.mqtt();
         DashboardConfig.Limits limits = config.limits();
         boolean login = config.login().enabled();
-        String tiles = config.map().tileUrl().trim();
+        String tiles = config.map().tileUrl().orElse("").trim();
         return new PageConfig(
                 new Mqtt(mqtt.url(), login ? null : mqtt.username().orElse(null), login ? null : mqtt.password().orElse(null),
                         mqtt.fleetPrefix(),
@@ -47,6 +47,7 @@ public class ConfigResource {
                 config.login().enabled(),
                 new Limits(limits.historySamples(), limits.explorerTopics(), limits.payloadPreviewBytes(),
                         limits.tableRows(), limits.acknowledgements()),
-                new MapSettings(tiles.isBlank() || tiles.equals("none") ? null : tiles, config.map().tileAttribution()));
+                new MapSettings(tiles.isBlank() || tiles.equals("none") ? null : tiles, config.map().tileAttribution()),
+                config.history().initialMinutes());
     }
 }

@@ -58,6 +58,10 @@ public class VehicleResource {
         this.metrics = metrics;
         this.history = new TopicHistory(ApiAccess.kafka(bootstrap), config.history().maxRecords(), config.history().maxBytes(),
                 config.history().timeout());
+        if (!HISTORY_MINUTES.contains(config.history().initialMinutes())) {
+            throw new IllegalArgumentException("tributary.dashboard.history.initial-minutes must be 5, 15 or 60, not "
+                    + config.history().initialMinutes());
+        }
         this.stats = new TopicHistory(ApiAccess.kafka(bootstrap), config.stats().maxRecords(), config.stats().maxBytes(),
                 config.history().timeout());
     }

@@ -62,6 +62,10 @@ public interface DashboardConfig {
         @WithDefault("4194304")
         long maxBytes();
 
+        /** The minutes of history a vehicle's track and charts start with when the page (re)loads: 5, 15 or 60. */
+        @WithDefault("5")
+        int initialMinutes();
+
         /** How long one read may take; then it answers with what it has. */
         @WithDefault("10s")
         java.time.Duration timeout();
@@ -85,8 +89,8 @@ public interface DashboardConfig {
          * Tile URL template (Leaflet's {@code {z}/{x}/{y}}), as the user's browser reaches it; empty or {@code none}:
          * only the bundled offline layer (land outlines), which is also drawn under tiles that fail to load.
          */
-        @WithDefault("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-        String tileUrl();
+        // OpenStreetMap's by default, set in application.properties: an empty value here must mean "none"
+        Optional<String> tileUrl();
 
         @WithDefault("© OpenStreetMap contributors")
         String tileAttribution();
