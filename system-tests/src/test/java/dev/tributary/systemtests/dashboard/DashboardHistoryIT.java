@@ -228,8 +228,8 @@ class DashboardHistoryIT {
                 + " r.dispatchEvent(new Event('change'));");
         browser.awaitUpTo(SECONDS, () -> browser.text("#vehicle-history-note").startsWith(H1_RECORDS + " samples of the last 15 min"));
         assertThat(speedPoints()).isEqualTo(H1_RECORDS);
-        assertThat((Double) browser.script("return Math.max(...Chart.getChart('chart-speed').data.datasets[0].data.map(p => p.y))"))
-                .isEqualTo(30.0 + H1_RECORDS - 1);
+        assertThat(((Number) browser.script("return Math.max(...Chart.getChart('chart-speed').data.datasets[0].data.map(p => p.y))"))
+                .doubleValue()).isEqualTo(30.0 + H1_RECORDS - 1);
         browser.awaitUpTo(SECONDS, () -> browser.findAll("#vehicle-stats tbody tr").size() == 4);
         assertThat(browser.text("#vehicle-stats tbody")).contains("41.5", "54.0", "0.750");
         browser.screenshot("history-vehicle");
