@@ -63,12 +63,17 @@ public final class AuthTopicReplica implements AutoCloseable {
         try {
             List<TopicPartition> partitions = List.of();
             while (partitions.isEmpty() && !closed) {
-                var infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                java.util.List<org.apache.kafka.common.PartitionInfo> infos;
+                try {
+                    infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    infos = null; // Kafka not reachable yet: asked again below
+                }
                 if (infos != null) {
                     partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
                 }
                 if (partitions.isEmpty()) {
-                    LOG.infof("auth topic %s not there yet; asking again", topic);
+                    LOG.infof("auth topic %s not readable yet; asking again", topic);
                     Thread.sleep(1000); // waiting for auth-service to create it; no condition to wait on but time
                 }
             }
