@@ -72,8 +72,8 @@ export class VehicleView {
     const rows = this.stats && this.stats.id === this.id ? this.stats.rows.slice(-15).reverse() : [];
     body.replaceChildren(...rows.map((r) => {
       const tr = document.createElement('tr');
-      for (const text of [new Date(r.windowStart).toLocaleTimeString(), r.count, num(r.avgSpeed), num(r.maxSpeed),
-        num(r.distanceKm, 3)]) {
+      for (const text of [new Date(r.windowStart).toLocaleTimeString(), r.count, num(r.speedAvg), num(r.speedMax),
+        num(r.distanceMeters / 1000, 3)]) {
         const td = document.createElement('td');
         td.textContent = text;
         tr.appendChild(td);

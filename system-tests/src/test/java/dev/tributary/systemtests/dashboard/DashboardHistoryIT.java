@@ -160,8 +160,8 @@ class DashboardHistoryIT {
             for (int m = 4; m >= 1; m--) {
                 long start = (now / 60_000 - m) * 60_000;
                 producer.send(new ProducerRecord<>(STATS, null, start + 60_000, "h1", String.format(java.util.Locale.ROOT,
-                        "{\"vehicle\":\"h1\",\"windowStart\":%d,\"windowEnd\":%d,\"count\":12,\"avgSpeed\":%d.5,"
-                                + "\"maxSpeed\":%d.0,\"distanceKm\":0.75}", start, start + 60_000, 40 + m, 50 + m)));
+                        "{\"version\":1,\"vehicle\":\"h1\",\"windowStart\":%d,\"windowEnd\":%d,\"count\":12,\"speedAvg\":%d.5,"
+                                + "\"speedMax\":%d.0,\"distanceMeters\":750.0}", start, start + 60_000, 40 + m, 50 + m)));
             }
             producer.flush();
         }

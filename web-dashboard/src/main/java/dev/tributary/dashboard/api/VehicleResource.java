@@ -94,7 +94,7 @@ public class VehicleResource {
         return Response.ok(out).header(TRUNCATED, answer.truncated()).build();
     }
 
-    /** The per-minute statistics records ({@code vehicle, windowStart, windowEnd, count, avgSpeed, maxSpeed, distanceKm}), oldest first. */
+    /** The per-minute statistics records of fleet-stats (docs/kafka-records.md, "The stats record"), oldest first. */
     @GET
     @Path("/stats")
     @Blocking
