@@ -2,15 +2,12 @@ package dev.tributary.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -18,15 +15,10 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 import dev.tributary.testsupport.IngestProcess;
-import dev.tributary.testsupport.ProcessMemory;
 import dev.tributary.testsupport.RawMirror;
 import dev.tributary.testsupport.ServiceProcess;
 import dev.tributary.testsupport.SharedKafka;
@@ -51,23 +43,7 @@ class ExactlyOnceCrashIT {
         String curated = run + ".curated";
         String dlq = run + ".dlq";
         RawMirror.createTopic(bootstrap, raw, 4);
-        int invalid = 0;
-        // receive times as the edge stamps them: records stamped long ago are deleted by the broker's time-based
-        // retention (7 days) at its next check, under the running connector
-        long receivedAt = System.currentTimeMillis();
-        try (KafkaProducer<byte[], byte[]> producer = RawMirror.producer(bootstrap)) {
-            for (int i = 0; i < RECORDS; i++) {
-                String vehicle = "v" + (i % 50);
-                if (i % 10 == 3) {
-                    producer.send(RawMirror.record(raw, "fleet/" + vehicle + "/telemetry", vehicle,
-                            ("not json " + i).getBytes(StandardCharsets.UTF_8), receivedAt + i));
-                    invalid++;
-                } else {
-                    producer.send(RawMirror.telemetry(raw, vehicle, i, receivedAt + i));
-                }
-            }
-            producer.flush();
-        }
+        int invalid = ExactlyOnce.writeBacklog(bootstrap, raw, RECORDS);
         Map<String, String> settings = new HashMap<>(IngestProcess.telemetryRule(raw, curated, dlq));
         settings.put("tributary.ingest.group-id", GROUP + "-" + run);
         settings.put("tributary.ingest.instance-id", run);
@@ -80,11 +56,11 @@ class ExactlyOnceCrashIT {
             // offset), and count the kills that were: a kill between two transactions proves nothing
             int insideTransaction = 0;
             for (int step = 1; step <= 9 && insideTransaction < KILLS_INSIDE_TRANSACTIONS; step++) {
-                awaitCommitted(admin, GROUP + "-" + run, RECORDS * step / 10, connector);
+                ExactlyOnce.awaitCommitted(admin, GROUP + "-" + run, RECORDS * step / 10, connector);
                 awaitOpenTransaction(admin, List.of(curated, dlq));
                 connector.process().kill();
                 connector.process().process().waitFor(30, TimeUnit.SECONDS);
-                assertThat(committed(admin, GROUP + "-" + run)).as("killed before the end").isLessThan(RECORDS);
+                assertThat(ExactlyOnce.committed(admin, GROUP + "-" + run)).as("killed before the end").isLessThan(RECORDS);
                 if (openTransaction(admin, List.of(curated, dlq))) {
                     insideTransaction++;
                 }
@@ -92,40 +68,13 @@ class ExactlyOnceCrashIT {
             }
             assertThat(insideTransaction).as("kills that landed inside an open transaction")
                     .isEqualTo(KILLS_INSIDE_TRANSACTIONS);
-            awaitCommitted(admin, GROUP + "-" + run, RECORDS, connector);
+            ExactlyOnce.awaitCommitted(admin, GROUP + "-" + run, RECORDS, connector);
         }
 
-        List<ConsumerRecord<byte[], byte[]>> good = RawMirror.readAll(bootstrap, curated, true);
-        List<ConsumerRecord<byte[], byte[]>> dead = RawMirror.readAll(bootstrap, dlq, true);
-        assertThat(good.size() + dead.size()).isEqualTo(RECORDS);
-        assertThat(dead).hasSize(invalid);
-        Set<String> seen = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : good) {
-            String id = header(r, "ce_id"); // <raw topic>-<partition>-<offset>
-            assertThat(seen.add(id.substring(raw.length() + 1).replace('-', '/'))).as("curated twice: " + id).isTrue();
-        }
-        for (ConsumerRecord<byte[], byte[]> r : dead) {
-            String source = header(r, "tributary.source"); // <raw topic>/<partition>/<offset>
-            assertThat(seen.add(source.substring(raw.length() + 1))).as("dead letter twice: " + source).isTrue();
-        }
-        assertThat(seen).hasSize(RECORDS);
+        ExactlyOnce.assertEachRawRecordOnce(bootstrap, raw, curated, dlq, RECORDS, invalid);
         // the kills did land inside transactions: their aborted output is in the log, invisible to read_committed
         int all = RawMirror.readAll(bootstrap, curated, false).size() + RawMirror.readAll(bootstrap, dlq, false).size();
         assertThat(all).as("records of aborted transactions in the log").isGreaterThan(RECORDS);
-    }
-
-    private static void awaitCommitted(Admin admin, String group, long atLeast, IngestProcess connector) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
-        while (committed(admin, group) < atLeast) {
-            if (System.nanoTime() > deadline) {
-                // what the stuck connector's threads are doing, next to its own log
-                Files.writeString(connector.process().log().resolveSibling("threads.txt"),
-                        ProcessMemory.jcmd(connector.process().pid(), "Thread.print"));
-                throw new AssertionError("the connector committed " + committed(admin, group) + " of " + atLeast
-                        + " in time; its log: " + connector.process().log() + ", its threads: threads.txt beside it");
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Waits (a little) for a transaction with records in one of {@code topics} to be open; gives up quietly. */
@@ -147,17 +96,5 @@ class ExactlyOnceCrashIT {
         var high = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
                 .get(10, TimeUnit.SECONDS);
         return latest.keySet().stream().anyMatch(tp -> stable.get(tp).offset() < high.get(tp).offset());
-    }
-
-    /** Raw records the group has committed (offsets summed over the partitions). */
-    private static long committed(Admin admin, String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                .get(10, TimeUnit.SECONDS);
-        return offsets.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
