@@ -89,7 +89,8 @@ class FleetStatsIT {
             assertThat(app.metric("tributary_stats_records_out_total")).isEqualTo(2.0 * VEHICLES);
             assertThat(app.metric("tributary_stats_records_in_total")).isEqualTo(8.0 * VEHICLES);
             assertThat(app.metric("tributary_stats_records_skipped_total{reason=\"other-type\"")).isEqualTo(VEHICLES);
-            assertThat(app.metrics()).as("Kafka Streams' own metrics, bound to Micrometer").contains("kafka_stream_");
+            assertThat(app.metrics()).as("Kafka Streams' own metrics, bound to Micrometer: threads, and lag").contains("kafka_stream_")
+                    .contains("kafka_consumer_fetch_manager_records_lag");
         }
     }
 }

@@ -20,8 +20,9 @@ public interface IngestConfig {
     String groupId();
 
     /**
-     * Names this process's transactional producer ({@code tributary-ingest-<instance-id>}); unset:
-     * {@code <host name>-<HTTP port>}, stable across restarts and unique per process on a host.
+     * Names this process's transactional producer and its static membership of the consumer group
+     * (both {@code tributary-ingest-<instance-id>}); unset: {@code <host name>-<HTTP port>}, stable across
+     * restarts and unique per process on a host.
      */
     Optional<String> instanceId();
 
