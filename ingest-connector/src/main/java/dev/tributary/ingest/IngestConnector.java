@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.tributary.ingest.config.IngestConfig;
 import dev.tributary.ingest.pipeline.Curator;
 import dev.tributary.ingest.pipeline.IngestMetrics;
+import dev.tributary.ingest.pipeline.LoopWatch;
 import dev.tributary.ingest.pipeline.TopicSetup;
 import dev.tributary.ingest.pipeline.TransactionalLoop;
 import dev.tributary.ingest.rules.Rule;
@@ -48,6 +49,7 @@ public class IngestConnector {
     int httpPort;
 
     private TransactionalLoop loop;
+    private LoopWatch watch;
     private Thread thread;
 
     void start(@Observes StartupEvent event) {
@@ -61,10 +63,11 @@ public class IngestConnector {
         }
         TopicSetup topics = new TopicSetup(kafka, rules.sourceTopics(), config.topics().create(), rules.curatedTopics(),
                 rules.deadLetterTopics(), config.topics().partitions(), config.topics().replicationFactor());
+        watch = new LoopWatch(config.stallWarning(), registry);
         loop = new TransactionalLoop(new TransactionalLoop.Settings(kafka, config.groupId(), transactionalId,
-                config.maxPollRecords(), config.transactionTimeout(), config.retryBackoff(), rules.sourceTopics()),
-                new Curator(rules, config.maxPayloadBytes()), new IngestMetrics(registry, rules),
-                topics);
+                config.maxPollRecords(), config.transactionTimeout(), config.sessionTimeout(), config.retryBackoff(),
+                rules.sourceTopics()), new Curator(rules, config.maxPayloadBytes()), new IngestMetrics(registry, rules),
+                watch, topics);
         thread = new Thread(loop, "ingest-loop");
         thread.start();
         LOG.infof("ingest: reading %s in group %s as %s", rules.sourceTopics(), config.groupId(), transactionalId);
@@ -74,6 +77,7 @@ public class IngestConnector {
         if (loop != null) {
             loop.stop();
             thread.join(STOP_WAIT_MILLIS);
+            watch.close();
         }
     }
 

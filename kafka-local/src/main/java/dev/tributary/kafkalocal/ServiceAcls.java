@@ -68,6 +68,57 @@ public final class ServiceAcls {
         return acls;
     }
 
+    /** The ingest-connector's transactional ids are {@code tributary-ingest-<instance id>} (its IngestConnector). */
+    public static final String INGEST_TRANSACTIONAL_ID_PREFIX = "tributary-ingest-";
+
+    /**
+     * ingest-connector: reads the raw topics in its consumer group (READ on the group also lets it commit
+     * offsets inside a transaction); writes the curated and dead-letter topics with a transactional,
+     * idempotent producer (WRITE on its transactional ids, {@code tributary-ingest-<instance id>}, and on
+     * the topics: no cluster-wide IDEMPOTENT_WRITE since Kafka 2.8); creates the curated and dead-letter
+     * topics at start-up (drop those CREATE rules and set {@code tributary.ingest.topics.create=false}
+     * when an operator creates them).
+     */
+    public static List<AclBinding> ingestConnector(String principal, String groupId, Collection<String> rawTopics,
+            Collection<String> outputTopics) {
+        List<AclBinding> acls = new ArrayList<>();
+        for (String raw : rawTopics) {
+            acls.add(topic(raw, principal, AclOperation.READ));
+        }
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, groupId, PatternType.LITERAL),
+                allow(principal, AclOperation.READ)));
+        for (String out : outputTopics) {
+            acls.add(topic(out, principal, AclOperation.WRITE));
+            acls.add(topic(out, principal, AclOperation.CREATE));
+        }
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, INGEST_TRANSACTIONAL_ID_PREFIX,
+                PatternType.PREFIXED), allow(principal, AclOperation.WRITE)));
+        return acls;
+    }
+
+    /**
+     * fleet-stats (Kafka Streams, exactly once): reads the curated topic; writes and creates the stats
+     * topic; its consumer group is its application id; it creates, reads, writes and trims (DELETE,
+     * for repartition topics) its internal topics, all named {@code <application id>-…}, and checks their
+     * configuration (DESCRIBE_CONFIGS); its transactional ids are {@code <application id>-<process>-<thread>}.
+     */
+    public static List<AclBinding> fleetStats(String principal, String applicationId, String curatedTopic, String statsTopic) {
+        List<AclBinding> acls = new ArrayList<>();
+        acls.add(topic(curatedTopic, principal, AclOperation.READ));
+        acls.add(topic(statsTopic, principal, AclOperation.WRITE));
+        acls.add(topic(statsTopic, principal, AclOperation.CREATE));
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.GROUP, applicationId, PatternType.LITERAL),
+                allow(principal, AclOperation.READ)));
+        for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE,
+                AclOperation.DESCRIBE_CONFIGS)) {
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED),
+                    allow(principal, operation)));
+        }
+        acls.add(new AclBinding(new ResourcePattern(ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED),
+                allow(principal, AclOperation.WRITE)));
+        return acls;
+    }
+
     private static AclBinding topic(String name, String principal, AclOperation operation) {
         return new AclBinding(new ResourcePattern(ResourceType.TOPIC, name, PatternType.LITERAL), allow(principal, operation));
     }

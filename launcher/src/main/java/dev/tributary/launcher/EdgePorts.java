@@ -6,7 +6,7 @@ import java.util.List;
  * Where edge {@code k} of {@code ./tributary up --edges N} listens, k = 1 … N. Edge 1 has the platform's
  * default ports; the others count up from them: MQTT 1883+k−1, MQTT over TLS 8883+k−1, MQTT over
  * WebSocket 9001+k−1, HTTP (health, metrics) 8081+10·(k−1), which keeps clear of auth-service's 8082
- * and ingest-connector's 8083.
+ * ingest-connector's 8083 and fleet-stats' 8084.
  */
 record EdgePorts(int edge, int mqtt, int tls, int webSocket, int http) {
 

@@ -32,7 +32,7 @@ record Service(String name, String module, int httpPort, List<Integer> ports, Ma
             Path tokenKeyFile) {
     }
 
-    /** The platform with {@code edges} edge nodes: the edges first, then auth-service, ingest-connector and the dashboard. */
+    /** The platform with {@code edges} edge nodes: the edges first, then auth-service, ingest-connector, fleet-stats and the dashboard. */
     static List<Service> platform(int edges) {
         List<Service> all = new ArrayList<>();
         for (int k = 1; k <= edges; k++) {
@@ -52,6 +52,13 @@ record Service(String name, String module, int httpPort, List<Integer> ports, Ma
                 env.put("TRIBUTARY_INGEST_TOPICS_REPLICATION_FACTOR", Integer.toString(s.kafkaReplication()));
             }
         }, List.of(address("ingest health", "http://127.0.0.1:8083/q/health"))));
+        // after the connector, which creates the curated topic the stats application reads
+        all.add(new Service("fleet-stats", "fleet-stats", 8084, List.of(8084), Map.of(), (s, env) -> {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap());
+            if (s.kafkaReplication() > 0) {
+                env.put("TRIBUTARY_STATS_TOPICS_REPLICATION_FACTOR", Integer.toString(s.kafkaReplication()));
+            }
+        }, List.of(address("fleet stats", "http://127.0.0.1:8084/q/health, http://127.0.0.1:8084/q/metrics"))));
         // the page's MQTT URL stays its default, {ws}://{host}:9001/mqtt: edge 1
         // the operations view reads every service's health and metrics through the dashboard
         List<String> operated = new ArrayList<>();

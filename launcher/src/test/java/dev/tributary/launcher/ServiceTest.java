@@ -40,7 +40,7 @@ class ServiceTest {
     void edgeK_listensOnTheDocumentedScheme_withItsOwnNodeId_andTheSharedCertificate() {
         List<Service> platform = Service.platform(3);
         assertThat(platform).extracting(Service::name).containsExactly("mqtt-edge-1", "mqtt-edge-2", "mqtt-edge-3",
-                "auth-service", "ingest-connector", "web-dashboard");
+                "auth-service", "ingest-connector", "fleet-stats", "web-dashboard");
 
         Map<String, String> second = platform.get(1).environment(LOCAL_CLUSTER);
         assertThat(second).containsEntry("TRIBUTARY_EDGE_MQTT_PORT", "1884").containsEntry("TRIBUTARY_EDGE_TLS_PORT", "8884")

@@ -20,8 +20,9 @@ public interface IngestConfig {
     String groupId();
 
     /**
-     * Names this process's transactional producer ({@code tributary-ingest-<instance-id>}); unset:
-     * {@code <host name>-<HTTP port>}, stable across restarts and unique per process on a host.
+     * Names this process's transactional producer and its static membership of the consumer group
+     * (both {@code tributary-ingest-<instance-id>}); unset: {@code <host name>-<HTTP port>}, stable across
+     * restarts and unique per process on a host.
      */
     Optional<String> instanceId();
 
@@ -44,6 +45,21 @@ public interface IngestConfig {
      */
     @WithDefault("10s")
     Duration transactionTimeout();
+
+    /**
+     * How long a crashed process that does not come back keeps its raw partitions before the group gives
+     * them to the others (the consumer's {@code session.timeout.ms}). A process restarted with the same
+     * instance id takes its partitions back at once (static membership), whatever this says.
+     */
+    @WithDefault("10s")
+    Duration sessionTimeout();
+
+    /**
+     * A step of the transactional loop (initializing the producer, polling, committing, …) that lasts
+     * longer than this is logged at WARN with where the loop stands, and counted.
+     */
+    @WithDefault("30s")
+    Duration stallWarning();
 
     /** How long to wait before retrying after Kafka failed a transaction (unreachable, timed out). */
     @WithDefault("1s")

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,12 +45,13 @@ public final class TransactionalLoop implements Runnable {
 
     /** What the loop needs besides the rules. */
     public record Settings(Map<String, Object> kafka, String groupId, String transactionalId, int maxPollRecords,
-            Duration transactionTimeout, Duration retryBackoff, Collection<String> sourceTopics) {
+            Duration transactionTimeout, Duration sessionTimeout, Duration retryBackoff, Collection<String> sourceTopics) {
     }
 
     private final Settings settings;
     private final Curator curator;
     private final IngestMetrics metrics;
+    private final LoopWatch watch;
     private final Runnable beforeFirstPoll;
     private volatile boolean stopping;
     private volatile boolean ready;
@@ -59,10 +61,12 @@ public final class TransactionalLoop implements Runnable {
      * @param beforeFirstPoll run on the loop's thread before anything else (retried until it succeeds),
      *        e.g. creating the topics, so that an unreachable Kafka delays the loop instead of the start
      */
-    public TransactionalLoop(Settings settings, Curator curator, IngestMetrics metrics, Runnable beforeFirstPoll) {
+    public TransactionalLoop(Settings settings, Curator curator, IngestMetrics metrics, LoopWatch watch,
+            Runnable beforeFirstPoll) {
         this.settings = settings;
         this.curator = curator;
         this.metrics = metrics;
+        this.watch = watch;
         this.beforeFirstPoll = beforeFirstPoll;
     }
 
@@ -84,6 +88,7 @@ public final class TransactionalLoop implements Runnable {
     public void run() {
         for (int attempt = 0; !stopping; attempt++) {
             try {
+                watch.step("checking the raw topics and creating the curated ones");
                 beforeFirstPoll.run();
                 break;
             } catch (RuntimeException e) {
@@ -104,23 +109,41 @@ public final class TransactionalLoop implements Runnable {
             if (stopping) {
                 return;
             }
-            c.subscribe(settings.sourceTopics());
+            c.subscribe(settings.sourceTopics(), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    if (!partitions.isEmpty()) {
+                        LOG.infof("ingest: partitions revoked: %s", partitions);
+                    }
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    LOG.infof("ingest: partitions assigned: %s (now reading %s)", partitions, c.assignment());
+                }
+            });
             while (!stopping) {
                 List<Curator.Outcome> outcomes = new ArrayList<>();
                 boolean begun = false;
                 try {
                     if (producer == null) {
+                        watch.step("initializing the transactional producer " + settings.transactionalId()
+                                + " (it first aborts a transaction a previous instance of that id left open)");
                         producer = new KafkaProducer<>(producerConfig());
-                        // aborts a transaction the previous producer of this id left open (a crash)
+                        // aborts a transaction the previous producer of this id left open (a crash); bounded by
+                        // max.block.ms, then it throws and is retried below
                         producer.initTransactions();
-                        LOG.debugf("ingest: producer %s initialized", settings.transactionalId());
+                        LOG.infof("ingest: producer %s initialized in %d ms", settings.transactionalId(),
+                                watch.elapsed().toMillis());
                         rewind = true;
                     }
                     if (rewind) {
+                        watch.step("going back to the committed offsets");
                         rewind(c);
                         rewind = false;
                     }
                     ready = true;
+                    watch.step("polling the raw topics");
                     ConsumerRecords<byte[], byte[]> records = c.poll(POLL);
                     updateLag(c);
                     if (records.isEmpty()) {
@@ -133,6 +156,7 @@ public final class TransactionalLoop implements Runnable {
                     emptyPolls = 0;
                     LOG.debugf("ingest: polled %d records of %s", records.count(), records.partitions());
                     long start = System.nanoTime();
+                    watch.step("writing a batch of " + records.count() + " records in a transaction");
                     producer.beginTransaction();
                     begun = true;
                     Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
@@ -143,6 +167,7 @@ public final class TransactionalLoop implements Runnable {
                         next.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
                     }
                     producer.sendOffsetsToTransaction(next, c.groupMetadata());
+                    watch.step("committing a transaction of " + records.count() + " records");
                     producer.commitTransaction();
                     LOG.debugf("ingest: committed %d records, offsets %s", outcomes.size(), next);
                     metrics.committed(outcomes, Duration.ofNanos(System.nanoTime() - start));
@@ -164,13 +189,16 @@ public final class TransactionalLoop implements Runnable {
                         LOG.warnf("ingest: batch of %d records not written (%s); reading it again from the committed offsets",
                                 outcomes.size(), e.toString());
                     }
+                    watch.step("closing the failed producer");
                     closeQuietly(producer);
                     producer = null;
+                    watch.step("waiting tributary.ingest.retry-backoff before retrying");
                     backOff();
                 }
             }
         } finally {
             ready = false;
+            watch.step(stopping ? "stopped" : "ended");
             closeQuietly(producer);
         }
     }
@@ -231,9 +259,14 @@ public final class TransactionalLoop implements Runnable {
         Map<String, Object> config = new HashMap<>(settings.kafka());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.transactionalId() + "-consumer");
-        // the partitions of a crashed process move on after this long (Kafka's default is 45 s)
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        // static membership: a process restarted after a crash (same instance id) takes its partitions back at
+        // once, instead of joining as a new member and waiting for the dead one's session to time out
+        config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, settings.transactionalId());
+        // the partitions of a crashed process that does not come back move on after this long (Kafka's default
+        // is 45 s); a static member's stop does not leave the group either, so this also bounds a scale-down
+        int session = (int) settings.sessionTimeout().toMillis();
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, session / 3));
         // only what committed transactions wrote (the edge's records, and nothing an aborted batch left)
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // offsets are committed in the transaction, never on their own
