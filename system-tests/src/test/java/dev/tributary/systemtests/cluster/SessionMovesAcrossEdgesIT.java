@@ -124,18 +124,18 @@ class SessionMovesAcrossEdgesIT {
         Mqtt3AsyncClient first = persistent(a, "in-flight", connAcks);
         List<Mqtt3Publish> unacknowledged = new ArrayList<>();
         // the first connection takes messages and never acknowledges them: they stay in flight on edge A
-        first.subscribeWith().topicFilter("flight/q1").qos(MqttQos.AT_LEAST_ONCE).manualAcknowledgement(true)
+        first.subscribeWith().topicFilter("flight/q1").qos(MqttQos.AT_LEAST_ONCE)
                 .callback(p -> {
                     synchronized (unacknowledged) {
                         unacknowledged.add(p);
                     }
-                }).send().get(30, TimeUnit.SECONDS);
-        first.subscribeWith().topicFilter("flight/q2").qos(MqttQos.EXACTLY_ONCE).manualAcknowledgement(true)
+                }).manualAcknowledgement(true).send().get(30, TimeUnit.SECONDS);
+        first.subscribeWith().topicFilter("flight/q2").qos(MqttQos.EXACTLY_ONCE)
                 .callback(p -> {
                     synchronized (unacknowledged) {
                         unacknowledged.add(p);
                     }
-                }).send().get(30, TimeUnit.SECONDS);
+                }).manualAcknowledgement(true).send().get(30, TimeUnit.SECONDS);
         Mqtt3AsyncClient publisher = ClusterClients.connected(a, "flight-publisher");
         int count = 300;
         publish(publisher, "flight/q1", MqttQos.AT_LEAST_ONCE, count);
