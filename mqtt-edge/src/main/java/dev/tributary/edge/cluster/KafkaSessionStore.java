@@ -299,7 +299,8 @@ public final class KafkaSessionStore implements SessionStore, AutoCloseable {
                 LOG.warnf("recording the session of %s on this node failed: %s", Untrusted.quote(clientId), error.toString());
                 session.sharedFrom(Long.MIN_VALUE + 1);
             } else {
-                session.sharedFrom(offset);
+                // a session without a record was queued by no node: everything other nodes hand on is its own
+                session.sharedFrom(before == null ? Long.MIN_VALUE + 1 : offset);
             }
             task.claimed();
         });
