@@ -72,7 +72,9 @@ public class AuthServices {
         PasswordCheck passwords = new PasswordCheck(config.passwords().iterations());
         metrics.more().counter("tributary.auth.login.dummy.hashes", List.of(), passwords, PasswordCheck::dummyChecks);
         TokenService tokens = new TokenService(store, keys, config.tokens().issuer(), config.tokens().lifetime(),
-                config.tokens().maxLifetime(), guard, passwords);
+                config.tokens().maxLifetime(), guard, passwords,
+                new dev.tributary.common.auth.EndedTokens(config.tokens().maxEnded(), java.time.Clock.systemUTC()));
+        metrics.gauge("tributary.auth.tokens.ended", tokens, TokenService::endedTokens);
         tokens.publishKey();
         return tokens;
     }

@@ -53,7 +53,16 @@ record Service(String name, String module, int httpPort, List<Integer> ports, Ma
             }
         }, List.of(address("ingest health", "http://127.0.0.1:8083/q/health"))));
         // the page's MQTT URL stays its default, {ws}://{host}:9001/mqtt: edge 1
+        // the operations view reads every service's health and metrics through the dashboard
+        List<String> operated = new ArrayList<>();
+        for (int k = 1; k <= edges; k++) {
+            operated.add("mqtt-edge-" + k + "=http://127.0.0.1:" + EdgePorts.of(k).http());
+        }
+        operated.add("auth-service=http://127.0.0.1:8082");
+        operated.add("ingest-connector=http://127.0.0.1:8083");
         all.add(new Service("web-dashboard", "web-dashboard", 8080, List.of(8080), Map.of(), (s, env) -> {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", s.kafkaBootstrap());
+            env.put("TRIBUTARY_DASHBOARD_OPERATIONS_SERVICES", String.join(",", operated));
         }, List.of(address("dashboard", "http://127.0.0.1:8080"))));
         return List.copyOf(all);
     }

@@ -2,6 +2,7 @@ package dev.tributary.auth.api;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -43,5 +44,23 @@ public class TokensResource {
         }
         // behind the web-dashboard (a trusted proxy), the browser's address
         return tokens.issue(login.username(), login.password(), guard.clientAddress(request));
+    }
+
+    @POST
+    @Path("/refresh")
+    @Operation(summary = "A fresh token for the holder of a valid one (Authorization: Bearer); 401 once it expired, was ended or revoked")
+    public TokenService.Issued refresh(@HeaderParam("Authorization") String authorization) {
+        return tokens.refresh(bearer(authorization));
+    }
+
+    @POST
+    @Path("/end")
+    @Operation(summary = "Ends the bearer token (a log out): it can no longer be refreshed")
+    public void end(@HeaderParam("Authorization") String authorization) {
+        tokens.end(bearer(authorization));
+    }
+
+    private static String bearer(String authorization) {
+        return authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7).trim() : null;
     }
 }

@@ -93,6 +93,10 @@ public interface AuthConfig {
         /** PEM PKCS#8 RSA private key to sign with; unset: {@link #keyFile()} is used, made on first start. */
         Optional<String> privateKey();
 
+        /** Tokens ended by a log out, kept until they expire so they cannot be refreshed; a full table refuses log outs. */
+        @WithDefault("100000")
+        int maxEnded();
+
         /** Where the generated signing key is kept between starts (PKCS#8 PEM, owner-only permissions). */
         @WithDefault("data/auth/token-signing-key.pem")
         String keyFile();

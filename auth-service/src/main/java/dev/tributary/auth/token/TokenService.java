@@ -31,6 +31,8 @@ import io.smallrye.jwt.build.Jwt;
  */
 public final class TokenService {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(TokenService.class);
+
     private final AuthStore store;
     private volatile SigningKeys keys;
     private final String issuer;
@@ -38,9 +40,11 @@ public final class TokenService {
     private final Duration maxLifetime;
     private final LoginGuard guard;
     private final PasswordCheck passwords;
+    private final dev.tributary.common.auth.EndedTokens ended;
 
     public TokenService(AuthStore store, SigningKeys keys, String issuer, Duration lifetime, Duration maxLifetime,
-            LoginGuard guard, PasswordCheck passwords) {
+            LoginGuard guard, PasswordCheck passwords, dev.tributary.common.auth.EndedTokens ended) {
+        this.ended = ended;
         this.store = store;
         this.keys = keys;
         this.issuer = issuer;
@@ -152,10 +156,82 @@ public final class TokenService {
                 .claim("kind", principal.kind().name())
                 .claim("acl", acl)
                 .claim(AuthRecords.TOKEN_GENERATION_CLAIM, principal.tokenGeneration())
+                // an id, so that a log out can end this one token (EndedTokens)
+                .claim("jti", java.util.UUID.randomUUID().toString())
                 .issuedAt(now).expiresAt(expires)
                 .jws().keyId(signing.kid()).sign(signing.privateKey());
         Audit.log(actor, "token.issue", username, "expires=" + expires);
         return new Issued(token, expires, username);
+    }
+
+    /**
+     * A fresh token for the principal a still-valid token names: how a dashboard keeps its user logged in
+     * without keeping their password. Refused (401) for a token that is not valid now, was ended by a log out,
+     * or whose principal is gone, disabled or had its tokens revoked since.
+     */
+    public Issued refresh(String token) {
+        Verified verified = verifyOwn(token);
+        return sign(verified.principal().username(), verified.principal(), lifetime);
+    }
+
+    /** Ends one token (a log out): it can no longer be refreshed here. */
+    public void end(String token) {
+        Verified verified = verifyOwn(token);
+        if (verified.id() == null) {
+            throw Problem.badRequest("the token has no id (jti) to end");
+        }
+        if (!ended.end(verified.id(), verified.expiresAtSeconds())) {
+            LOG.warnf("cannot end a token of %s: %d ended tokens are kept, all still live (tributary.auth.tokens.max-ended)",
+                    verified.principal().username(), ended.capacity());
+            throw new Problem(Problem.Kind.UNAVAILABLE, "too many ended tokens are kept: try again later");
+        }
+        Audit.log(verified.principal().username(), "token.end", verified.principal().username(), "id=" + verified.id());
+    }
+
+    public int endedTokens() {
+        return ended.size();
+    }
+
+    private record Verified(Principal principal, String id, long expiresAtSeconds) {
+    }
+
+    /** Checks one of this service's own tokens as an edge would, against the keys the auth topic publishes. */
+    private Verified verifyOwn(String token) {
+        if (token == null || token.length() > 8 * 1024) {
+            throw new Problem(Problem.Kind.UNAUTHORIZED, "a bearer token is required");
+        }
+        long now = Instant.now().getEpochSecond();
+        org.jose4j.jwt.consumer.JwtConsumer consumer = new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                .setRequireExpirationTime().setRequireIssuedAt().setExpectedIssuer(issuer)
+                .setJwsAlgorithmConstraints(org.jose4j.jwa.AlgorithmConstraints.ConstraintType.PERMIT,
+                        org.jose4j.jws.AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setVerificationKeyResolver((jws, nested) -> {
+                    for (SigningKey key : store.signingKeys()) {
+                        if (key.kid().equals(jws.getKeyIdHeaderValue()) && !key.retiredAt(now)) {
+                            try {
+                                return java.security.KeyFactory.getInstance("RSA").generatePublic(
+                                        new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(key.publicKey())));
+                            } catch (java.security.GeneralSecurityException e) {
+                                throw new org.jose4j.lang.UnresolvableKeyException(key.kid(), e);
+                            }
+                        }
+                    }
+                    throw new org.jose4j.lang.UnresolvableKeyException("no published key " + jws.getKeyIdHeaderValue());
+                }).build();
+        try {
+            org.jose4j.jwt.JwtClaims claims = consumer.processToClaims(token);
+            String username = claims.getStringClaimValue("upn");
+            Principal principal = username == null ? null : store.principal(username).orElse(null);
+            Object generation = claims.getClaimValue(AuthRecords.TOKEN_GENERATION_CLAIM);
+            if (principal == null || principal.disabled()
+                    || !(generation instanceof Number n && n.longValue() >= principal.tokenGeneration())
+                    || (claims.getJwtId() != null && ended.contains(claims.getJwtId()))) {
+                throw new Problem(Problem.Kind.UNAUTHORIZED, "the token is no longer valid");
+            }
+            return new Verified(principal, claims.getJwtId(), claims.getExpirationTime().getValue());
+        } catch (org.jose4j.jwt.consumer.InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
+            throw new Problem(Problem.Kind.UNAUTHORIZED, "the token is not valid");
+        }
     }
 
     /** The rules, in order, that can apply to this principal (its own, its groups', everyone's). */

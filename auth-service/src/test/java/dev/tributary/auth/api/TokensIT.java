@@ -87,6 +87,49 @@ class TokensIT {
         assertThat(rs256.verify(Base64.getUrlDecoder().decode(parts[2]))).isTrue();
     }
 
+    private java.net.http.HttpResponse<String> withBearer(String path, String token) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(root.toURI().resolve(path))
+                .header("Authorization", "Bearer " + token).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String longLived(String name) {
+        HttpResponse<String> issued = http.admin("POST", "/api/principals/" + name + "/token", "{\"ttlSeconds\":300}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        try {
+            return JSON.readTree(issued.body()).get("token").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aValidToken_isRefreshedIntoANewOne_untilItIsEnded_orThePrincipalsTokensAreRevoked() throws Exception {
+        String name = "tok-ref-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(http.admin("POST", "/api/principals", "{\"username\":\"" + name
+                + "\",\"kind\":\"user\",\"password\":\"refresh-pass\"}").statusCode()).isEqualTo(201);
+        // tokens that outlive the test (the %test lifetime is 4 s)
+        String first = longLived(name);
+        String second = longLived(name);
+
+        HttpResponse<String> refreshed = withBearer("/api/tokens/refresh", first);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        String fresh = JSON.readTree(refreshed.body()).get("token").asText();
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(fresh.split("\\.")[1]));
+        assertThat(claims.get("upn").asText()).isEqualTo(name);
+        assertThat(claims.get("jti").asText()).isNotEqualTo(
+                JSON.readTree(Base64.getUrlDecoder().decode(first.split("\\.")[1])).get("jti").asText());
+
+        assertThat(withBearer("/api/tokens/end", first).statusCode()).isEqualTo(204);
+        assertThat(withBearer("/api/tokens/refresh", first).statusCode()).as("an ended token").isEqualTo(401);
+        assertThat(withBearer("/api/tokens/refresh", second).statusCode()).as("another token of the user").isEqualTo(200);
+        assertThat(withBearer("/api/tokens/refresh", second.substring(0, second.length() - 4) + "AAAA").statusCode())
+                .as("a tampered signature").isEqualTo(401);
+
+        assertThat(http.admin("POST", "/api/principals/" + name + "/revoke-tokens", null).statusCode()).isEqualTo(200);
+        assertThat(withBearer("/api/tokens/refresh", second).statusCode()).as("after revoke-tokens").isEqualTo(401);
+    }
+
     @Test
     void aDisabledPrincipal_getsNoToken() {
         String name = "tok-off-" + UUID.randomUUID().toString().substring(0, 8);

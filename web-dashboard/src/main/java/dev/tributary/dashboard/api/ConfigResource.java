@@ -13,7 +13,11 @@ import dev.tributary.dashboard.config.DashboardConfig;
 @Path("/api/config")
 public class ConfigResource {
 
-    public record PageConfig(Mqtt mqtt, boolean login, Limits limits) {
+    public record PageConfig(Mqtt mqtt, boolean login, Limits limits, MapSettings map, int historyMinutes) {
+    }
+
+    /** {@code tileUrl} null: only the bundled offline layer. */
+    public record MapSettings(String tileUrl, String attribution) {
     }
 
     public record Mqtt(String url, String username, String password, String fleetPrefix, List<String> explorerFilters) {
@@ -35,12 +39,15 @@ public class ConfigResource {
         DashboardConfig.Mqtt mqtt = config.mqtt();
         DashboardConfig.Limits limits = config.limits();
         boolean login = config.login().enabled();
+        String tiles = config.map().tileUrl().orElse("").trim();
         return new PageConfig(
                 new Mqtt(mqtt.url(), login ? null : mqtt.username().orElse(null), login ? null : mqtt.password().orElse(null),
                         mqtt.fleetPrefix(),
                         mqtt.explorerFilters()),
                 config.login().enabled(),
                 new Limits(limits.historySamples(), limits.explorerTopics(), limits.payloadPreviewBytes(),
-                        limits.tableRows(), limits.acknowledgements()));
+                        limits.tableRows(), limits.acknowledgements()),
+                new MapSettings(tiles.isBlank() || tiles.equals("none") ? null : tiles, config.map().tileAttribution()),
+                config.history().initialMinutes());
     }
 }
