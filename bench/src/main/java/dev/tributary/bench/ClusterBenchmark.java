@@ -45,7 +45,7 @@ import dev.tributary.testsupport.ServiceProcess;
  *
  * <pre>
  * ./tributary bench-cluster [--seconds N] [--rate N] [--rounds N] [--publishers N] [--sessions N]
- *                           [--only latency,fanin,sessions] [--set NAME=VALUE]...
+ *                           [--only latency,fanin,sessions,storm] [--storm N] [--set NAME=VALUE]...
  * </pre>
  */
 public final class ClusterBenchmark {
@@ -55,8 +55,9 @@ public final class ClusterBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final String NODES = "tributary_cluster_nodes";
     private static final String REMOTE_FILTERS = "tributary_cluster_remote_filters";
+    private static final String OFFLINE = "tributary_sessions_offline";
 
-    private record Options(int seconds, int rate, int rounds, int publishers, int sessions, List<String> only,
+    private record Options(int seconds, int rate, int rounds, int publishers, int sessions, int storm, List<String> only,
             Map<String, String> settings) {
 
         static Options parse(String[] args) {
@@ -65,6 +66,7 @@ public final class ClusterBenchmark {
             int rounds = 2;
             int publishers = 50;
             int sessions = 10_000;
+            int storm = 10_000;
             List<String> only = List.of("latency", "fanin", "sessions");
             Map<String, String> settings = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
@@ -75,6 +77,7 @@ public final class ClusterBenchmark {
                     case "--rounds" -> rounds = Integer.parseInt(value);
                     case "--publishers" -> publishers = Integer.parseInt(value);
                     case "--sessions" -> sessions = Integer.parseInt(value);
+                    case "--storm" -> storm = Integer.parseInt(value);
                     case "--only" -> only = List.of(value.split(","));
                     case "--set" -> {
                         int eq = value.indexOf('=');
@@ -88,7 +91,7 @@ public final class ClusterBenchmark {
                 }
                 i++;
             }
-            return new Options(seconds, rate, rounds, publishers, sessions, only, settings);
+            return new Options(seconds, rate, rounds, publishers, sessions, storm, only, settings);
         }
 
         static IllegalArgumentException usage(String problem) {
@@ -99,7 +102,8 @@ public final class ClusterBenchmark {
                       --rounds N       latency rounds per path and QoS, taking turns (default 2)
                       --publishers N   fan-in publishers (default 50)
                       --sessions N     offline sessions (default 10000)
-                      --only LIST      of latency,fanin,sessions (default all)
+                      --only LIST      of latency,fanin,sessions,storm (default all but storm)
+                      --storm N        persistent clients of a killed edge reconnecting (default 10000)
                       --set NAME=VALUE an environment variable of both edges, e.g.
                                        --set JAVA_TOOL_OPTIONS=-Dkafka.fetch.max.wait.ms=5 (repeatable)""");
             return new IllegalArgumentException(problem == null ? "usage" : problem);
@@ -137,6 +141,9 @@ public final class ClusterBenchmark {
                 }
                 if (options.only().contains("sessions")) {
                     lines.addAll(offlineSessions(edge1, edge2, options.sessions()));
+                }
+                if (options.only().contains("storm")) {
+                    lines.addAll(reconnectStorm(edge1, edge2, options.storm())); // last: it kills edge 2
                 }
             }
         }
@@ -345,25 +352,93 @@ public final class ClusterBenchmark {
 
     /**
      * {@code count} clients connect to edge 2 with clean session 0, subscribe to a filter of their own
-     * ({@code fleet/<n>/cmd}, QoS 1) and disconnect: the live heap edge 2 holds per offline session, and
-     * what edge 1 holds per filter it learnt of (it forwards matching messages to edge 2).
+     * ({@code fleet/<n>/cmd}, QoS 1) and disconnect: their sessions go to Kafka, and every edge keeps them in its
+     * replica of the sessions topic (the offline index). The live heap each edge holds per offline session.
      */
     private static List<String> offlineSessions(BrokerProcess edge1, BrokerProcess edge2, int count) throws Exception {
         awaitMetric(edge1, REMOTE_FILTERS, 0);
         // a tenth as many first, ended with clean session 1, so that classes and code of the path are not counted
         openSessions(edge2, "warm-up-", Math.max(100, count / 10), true);
         awaitMetric(edge1, REMOTE_FILTERS, 0);
+        double offline = edge1.metric(OFFLINE);
         long heap1 = edge1.liveHeapBytes();
         long heap2 = edge2.liveHeapBytes();
         long started = System.nanoTime();
         openSessions(edge2, "offline-", count, false);
         double seconds = (System.nanoTime() - started) / 1e9;
-        awaitMetric(edge1, REMOTE_FILTERS, count);
+        awaitMetric(edge1, OFFLINE, offline + count);
+        awaitMetric(edge2, OFFLINE, offline + count);
         long grown1 = edge1.liveHeapBytes() - heap1;
         long grown2 = edge2.liveHeapBytes() - heap2;
-        return List.of(print(String.format("%d offline sessions on edge 2 (clean session 0, 1 filter each; %.1f s to open): "
-                + "edge 2 live heap %+.0f B per session, edge 1 %+.0f B per remote filter", count, seconds,
+        return List.of(print(String.format("%d offline sessions (opened on edge 2, clean session 0, 1 filter each; %.1f s to open): "
+                + "live heap per offline session: edge 2 %+.0f B, edge 1 %+.0f B", count, seconds,
                 grown2 / (double) count, grown1 / (double) count)));
+    }
+
+    /**
+     * {@code count} persistent clients (clean session 0, one QoS 1 subscription each) connected to edge 2; edge 2
+     * is killed (SIGKILL); edge 1 records their sessions offline once it takes edge 2 for dead; then they all
+     * reconnect to edge 1 at once (64 at a time). Prints how long until edge 1 had the sessions offline, and
+     * until every client had CONNACK with session present 1.
+     */
+    private static List<String> reconnectStorm(BrokerProcess edge1, BrokerProcess edge2, int count) throws Exception {
+        double offline = edge1.metric(OFFLINE);
+        List<Socket> connected = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Socket socket = new Socket("127.0.0.1", edge2.port());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write(MqttBytes.connectKeepingSession("storm-" + i, 600));
+            out.write(MqttBytes.subscribe("fleet/storm-" + i + "/cmd", 1));
+            out.flush();
+            in.readFully(new byte[4]);
+            in.readFully(new byte[5]); // SUBACK
+            connected.add(socket);
+        }
+        long killed = System.nanoTime();
+        ProcessHandle.of(edge2.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        long deadline = killed + TimeUnit.SECONDS.toNanos(300);
+        while (edge1.metric(OFFLINE) < offline + count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("edge 1 did not record the sessions of the killed edge offline within 300 s");
+            }
+            ServiceProcess.sleep(20);
+        }
+        long detected = System.nanoTime();
+        for (Socket socket : connected) {
+            socket.close();
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger present = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int t = 0; t < 64; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    try (Socket socket = new Socket("127.0.0.1", edge1.port())) {
+                        DataInputStream in = new DataInputStream(socket.getInputStream());
+                        socket.getOutputStream().write(MqttBytes.connectKeepingSession("storm-" + i, 600));
+                        byte[] connack = new byte[4];
+                        in.readFully(connack);
+                        if (connack[3] == 0 && connack[2] == 1) {
+                            present.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long done = System.nanoTime();
+        return List.of(print(String.format("reconnect storm: %d persistent clients of a killed edge: their sessions offline on the "
+                + "other edge %.1f s after the kill; all reconnected there in %.1f s (%d with session present 1, %.0f CONNECTs/s); "
+                + "%.1f s from the kill", count, (detected - killed) / 1e9, (done - started) / 1e9, present.get(),
+                count / ((done - started) / 1e9), (done - killed) / 1e9)));
     }
 
     /**

@@ -39,6 +39,7 @@ import dev.tributary.edge.auth.ReplicaAuth;
 import dev.tributary.edge.cluster.ClusterSender;
 import dev.tributary.edge.cluster.KafkaOtherNodes;
 import dev.tributary.edge.cluster.KafkaRetainedStore;
+import dev.tributary.edge.cluster.KafkaSessionStore;
 import dev.tributary.edge.config.EdgeConfig;
 import dev.tributary.edge.downlink.KafkaDownlink;
 import dev.tributary.edge.metrics.EdgeMetrics;
@@ -58,6 +59,7 @@ import dev.tributary.edge.session.ByteBudget;
 import dev.tributary.edge.session.InMemorySessionStore;
 import dev.tributary.edge.session.SessionLimits;
 import dev.tributary.edge.session.SessionRegistry;
+import dev.tributary.edge.session.SessionStore;
 import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.sys.SysTopics;
 import dev.tributary.edge.transport.MqttServer;
@@ -95,6 +97,7 @@ public class EdgeNode {
     private final ClusterSender clusterSender;
     private final KafkaOtherNodes otherNodes;
     private final KafkaRetainedStore sharedRetained;
+    private final KafkaSessionStore sharedSessions;
     private KafkaDownlink downlink;
     private Admin admin;
     private ScheduledExecutorService scheduler;
@@ -125,18 +128,25 @@ public class EdgeNode {
                     cluster.maxRemoteWillBytes()), clusterSender, registry);
             this.sharedRetained = new KafkaRetainedStore(kafkaConfig, cluster.retainedTopic(), nodeId, clusterSender,
                     localRetained, registry);
+            this.sharedSessions = new KafkaSessionStore(kafkaConfig, new KafkaSessionStore.Settings(nodeId, cluster.sessionsTopic(),
+                    cluster.queueTopic(), cluster.queuePartitions(), cluster.queueMaxMessages(), cluster.queueMaxBytes(),
+                    cluster.queueMaxAge(), cluster.sessionFenceTimeout(), cluster.queueGrace(), cluster.queueReaders()),
+                    clusterSender, registry, metrics);
+            otherNodes.sessions(sharedSessions);
             this.tree = new TopicTree(otherNodes);
             this.retained = sharedRetained;
         } else {
             this.clusterSender = null;
             this.otherNodes = null;
             this.sharedRetained = null;
+            this.sharedSessions = null;
             this.tree = new TopicTree();
             this.retained = localRetained;
         }
         EdgeConfig.Limits limits = config.limits();
         checkLimits(limits);
-        this.sessions = new SessionRegistry(tree, new InMemorySessionStore(), metrics,
+        SessionStore sessionStore = sharedSessions != null ? sharedSessions : new InMemorySessionStore();
+        this.sessions = new SessionRegistry(tree, sessionStore, metrics,
                 new SessionLimits(limits.maxInflight(), limits.maxQueuedMessages(), limits.maxQueuedBytes(),
                         limits.maxSubscriptionsPerSession(), limits.maxAwaitingRelease()),
                 new ByteBudget(limits.maxQueuedBytesTotal()));
@@ -318,6 +328,10 @@ public class EdgeNode {
                     new NewTopic(cluster.interestTopic(), 1, replication).configs(compacted),
                     new NewTopic(cluster.clientsTopic(), 1, replication).configs(compacted),
                     new NewTopic(cluster.retainedTopic(), 1, replication).configs(compacted),
+                    new NewTopic(cluster.sessionsTopic(), 1, replication).configs(compacted),
+                    new NewTopic(cluster.queueTopic(), cluster.queuePartitions(), replication).configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(cluster.queueMaxAge().toMillis()))),
                     new NewTopic(KafkaOtherNodes.inboxTopic(cluster.inboxPrefix(), nodeId), 1, replication).configs(Map.of(
                             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                             TopicConfig.RETENTION_MS_CONFIG, Long.toString(cluster.inboxRetention().toMillis())))),
@@ -325,6 +339,7 @@ public class EdgeNode {
         }
         otherNodes.start(broker);
         sharedRetained.start();
+        sharedSessions.start(otherNodes::alive);
         LOG.infof("one broker with the edges on Kafka: subscriptions on %s, retained messages on %s, node %s",
                 cluster.interestTopic(), cluster.retainedTopic(), nodeId);
     }
@@ -342,8 +357,11 @@ public class EdgeNode {
             scheduler.shutdownNow();
         }
         server.stop();
+        // persistent sessions of the clients just closed go to Kafka, with what they still owed their clients
+        sessions.awaitHandOffs(Duration.ofSeconds(20));
         // after the listener: the wills published while closing clients still reach Kafka
         if (otherNodes != null) {
+            sharedSessions.close();
             otherNodes.close(); // the others stop sending here at once, not after the node timeout
             sharedRetained.close();
             clusterSender.close();
@@ -399,7 +417,7 @@ public class EdgeNode {
 
     /** Whether the node has read the state the edges share (always true for a node on its own). */
     public boolean clusterStateLoaded() {
-        return otherNodes == null || (otherNodes.ready() && sharedRetained.loaded());
+        return otherNodes == null || (otherNodes.ready() && sharedRetained.loaded() && sharedSessions.loaded());
     }
 
     /** The Kafka mirror, or null when mirroring is off. */

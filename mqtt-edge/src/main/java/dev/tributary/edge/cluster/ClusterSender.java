@@ -30,7 +30,9 @@ public final class ClusterSender implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterSender.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private record Batch(List<ProducerRecord<byte[], byte[]>> records, long bytes, CompletableFuture<Void> done) {
+    /** {@code offset}: completed with the offset of the (single) record, when asked for. */
+    private record Batch(List<ProducerRecord<byte[], byte[]>> records, long bytes, CompletableFuture<Void> done,
+            CompletableFuture<Long> offset) {
     }
 
     private final Producer<byte[], byte[]> producer;
@@ -73,8 +75,23 @@ public final class ClusterSender implements AutoCloseable {
             return DONE;
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Batch(records, size, done));
+        queue.add(new Batch(records, size, done, null));
         return done;
+    }
+
+    /** Queues one record that must arrive; the stage completes with its offset when Kafka has it. */
+    CompletionStage<Long> sendForOffset(ProducerRecord<byte[], byte[]> record) {
+        long size = 64 + (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        bytes.addAndGet(size);
+        CompletableFuture<Long> offset = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        done.whenComplete((ok, error) -> {
+            if (error != null) {
+                offset.completeExceptionally(error);
+            }
+        });
+        queue.add(new Batch(List.of(record), size, done, offset));
+        return offset;
     }
 
     private synchronized void logDrop() {
@@ -110,8 +127,13 @@ public final class ClusterSender implements AutoCloseable {
                     if (batch.done().completeExceptionally(error)) {
                         bytes.addAndGet(-batch.bytes());
                     }
-                } else if (left.decrementAndGet() == 0 && batch.done().complete(null)) {
-                    bytes.addAndGet(-batch.bytes());
+                } else {
+                    if (batch.offset() != null) {
+                        batch.offset().complete(metadata.offset());
+                    }
+                    if (left.decrementAndGet() == 0 && batch.done().complete(null)) {
+                        bytes.addAndGet(-batch.bytes());
+                    }
                 }
             });
         }

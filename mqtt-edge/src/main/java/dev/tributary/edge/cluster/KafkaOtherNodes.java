@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +48,8 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
 
     private static final Logger LOG = Logger.getLogger(KafkaOtherNodes.class);
     private static final byte[] PRESENT = { '1' };
+    /** Inbox header: the offset of the sessions topic the publishing node had read (see KafkaSessionStore). */
+    static final String SESSIONS_POSITION = "tributary.sessions.position";
 
     /**
      * @param inboxPrefix  a node's inbox topic is this followed by its node id
@@ -77,6 +78,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
     private Thread inboxThread;
     private volatile boolean inboxAtEnd;
     private volatile boolean running = true;
+    private volatile KafkaSessionStore sessions;
 
     public KafkaOtherNodes(Map<String, Object> kafkaConfig, Settings settings, ClusterSender sender, MeterRegistry registry) {
         this.settings = settings;
@@ -121,9 +123,19 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         return prefix + nodeId.replaceAll("[^a-zA-Z0-9._-]", "_");
     }
 
+    /** The shared persistent sessions: their position goes with each message handed on; ready only once they are read. */
+    public void sessions(KafkaSessionStore store) {
+        this.sessions = store;
+    }
+
+    /** Other nodes alive now, by id. */
+    public boolean alive(String node) {
+        return interest.alive(node);
+    }
+
     /** Starts reading: this node's inbox from its end, the other nodes' subscriptions and clients. */
     public void start(Broker broker) {
-        Consumer<Message> deliver = broker::deliverFromOtherNode;
+        java.util.function.BiConsumer<Message, Long> deliver = broker::deliverFromOtherNode;
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -139,10 +151,11 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
 
     @Override
     public boolean ready() {
-        return inboxAtEnd && interestReader.loaded() && presence.loaded();
+        KafkaSessionStore store = sessions;
+        return inboxAtEnd && interestReader.loaded() && presence.loaded() && (store == null || store.loaded());
     }
 
-    private void readInbox(Consumer<Message> deliver) {
+    private void readInbox(java.util.function.BiConsumer<Message, Long> deliver) {
         TopicPartition partition = new TopicPartition(inboxTopic(settings.inboxPrefix(), settings.nodeId()), 0);
         try {
             inbox.assign(List.of(partition));
@@ -164,7 +177,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                         LOG.warnf("skipping an unreadable record at offset %d of %s", record.offset(), record.topic());
                     } else {
                         received.increment();
-                        deliver.accept(message);
+                        deliver.accept(message, sessionsPosition(record));
                     }
                 }
             }
@@ -186,6 +199,19 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
         }
         return new Message(topic, record.value(), qos.charAt(0) - '0', false, header(record, MirrorHeaders.CLIENT_ID),
                 header(record, MirrorHeaders.USERNAME), record.timestamp());
+    }
+
+    /** The sessions position the publishing node had read; none (an older node): delivered as live. */
+    private static long sessionsPosition(ConsumerRecord<byte[], byte[]> record) {
+        String position = header(record, SESSIONS_POSITION);
+        if (position == null) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     static String header(ConsumerRecord<byte[], byte[]> record, String name) {
@@ -247,6 +273,14 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
             } catch (RuntimeException e) {
                 LOG.warn("publishing the wills of a dead node failed; trying again at the next heartbeat", e);
             }
+            KafkaSessionStore store = sessions;
+            if (store != null) {
+                try {
+                    store.releaseDeadOwners(interest.liveNodeIds());
+                } catch (RuntimeException e) {
+                    LOG.warn("recording the sessions of a dead node offline failed; trying again at the next heartbeat", e);
+                }
+            }
         }
     }
 
@@ -271,6 +305,8 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
             return DONE;
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(nodes.size());
+        KafkaSessionStore store = sessions;
+        byte[] position = store == null ? null : Long.toString(store.position()).getBytes(StandardCharsets.US_ASCII);
         for (String node : nodes) {
             RecordHeaders headers = new RecordHeaders();
             headers.add(MirrorHeaders.TOPIC, message.topic().getBytes(StandardCharsets.UTF_8));
@@ -282,6 +318,9 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 headers.add(MirrorHeaders.USERNAME, message.username().getBytes(StandardCharsets.UTF_8));
             }
             headers.add(MirrorHeaders.NODE, settings.nodeId().getBytes(StandardCharsets.UTF_8));
+            if (position != null) {
+                headers.add(SESSIONS_POSITION, position);
+            }
             byte[] key = message.clientId() == null ? null : message.clientId().getBytes(StandardCharsets.UTF_8);
             records.add(new ProducerRecord<>(inboxTopic(settings.inboxPrefix(), node), null, message.acceptedAtMillis(),
                     key, message.payload(), headers));

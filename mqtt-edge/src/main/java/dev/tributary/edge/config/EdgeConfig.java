@@ -406,5 +406,41 @@ public interface EdgeConfig {
         /** Bytes of records for other nodes (and retained messages) waiting for Kafka before QoS 0 ones are dropped. */
         @WithDefault("67108864")
         long maxBacklogBytes();
+
+        /** Compacted topic of the persistent sessions: which node holds each, its subscriptions and queue position. */
+        @WithDefault("tributary.state.sessions")
+        String sessionsTopic();
+
+        /** Topic of the messages queued for offline persistent sessions (key: the client id). */
+        @WithDefault("tributary.state.queue")
+        String queueTopic();
+
+        /** Partitions of the queue topic when it is created: a session's queue is one partition. */
+        @WithDefault("8")
+        int queuePartitions();
+
+        /** How long a queued message is kept: the queue topic's retention, and older messages are skipped on delivery. */
+        @WithDefault("24h")
+        Duration queueMaxAge();
+
+        /** Messages one edge queues for one offline session; beyond, newer ones are not queued (as Mosquitto). */
+        @WithDefault("10000")
+        int queueMaxMessages();
+
+        /** Bytes one edge queues for one offline session; beyond, newer messages are not queued. */
+        @WithDefault("16777216")
+        long queueMaxBytes();
+
+        /** How long an edge taking a session waits for the live edge holding it to hand it over. */
+        @WithDefault("10s")
+        Duration sessionFenceTimeout();
+
+        /** How long a session come online still reads its queue for messages queued by edges that had not yet seen it. */
+        @WithDefault("3s")
+        Duration queueGrace();
+
+        /** Threads (each a Kafka consumer) that deliver offline queues to sessions come online. */
+        @WithDefault("2")
+        int queueReaders();
     }
 }

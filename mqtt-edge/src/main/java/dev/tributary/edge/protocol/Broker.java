@@ -1,5 +1,8 @@
 package dev.tributary.edge.protocol;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +16,7 @@ import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.retained.RetainedStore;
 import dev.tributary.edge.session.Session;
 import dev.tributary.edge.session.SessionRegistry;
+import dev.tributary.edge.session.SessionStore;
 import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.mqtt.Packet;
@@ -79,14 +83,14 @@ public final class Broker {
     CompletionStage<Void> publish(Message message) {
         metrics.received();
         CompletionStage<Void> stored = message.retain() ? retain(message) : DONE;
-        route(message);
+        CompletionStage<Void> queued = route(message, Long.MAX_VALUE);
         CompletionStage<Void> forwarded = otherNodes.forward(message);
         CompletionStage<Void> mirrored = listener.accepted(message);
-        if (stored == DONE && forwarded == DONE) {
+        if (stored == DONE && forwarded == DONE && queued == DONE) {
             return mirrored; // the common case: nothing to wait for but the mirror, and nothing allocated
         }
         return CompletableFuture.allOf(stored.toCompletableFuture(), forwarded.toCompletableFuture(),
-                mirrored.toCompletableFuture());
+                mirrored.toCompletableFuture(), queued.toCompletableFuture());
     }
 
     /**
@@ -94,7 +98,16 @@ public final class Broker {
      * to them only (that node has stored it if retained, and mirrored it).
      */
     public void deliverFromOtherNode(Message message) {
-        route(message);
+        route(message, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #deliverFromOtherNode(Message)}, for a node that said which point of the shared session store it
+     * had read ({@link SessionStore#queueForOffline}): it queued the message itself for the sessions it saw
+     * offline, and this node queues it for those that went offline here since.
+     */
+    public void deliverFromOtherNode(Message message, long routedFrom) {
+        route(message, routedFrom);
     }
 
     /**
@@ -127,7 +140,7 @@ public final class Broker {
         if (message.retain()) {
             retain(message);
         }
-        route(message);
+        route(message, Long.MAX_VALUE);
     }
 
     /**
@@ -152,15 +165,49 @@ public final class Broker {
         }
     }
 
-    /** [MQTT-3.3.1-9] a message routed to existing subscriptions carries retain 0. */
-    private void route(Message message) {
+    /**
+     * [MQTT-3.3.1-9] a message routed to existing subscriptions carries retain 0. Delivered to this node's
+     * sessions, and queued for offline sessions of a shared store; the stage completes when what was queued is
+     * durable.
+     */
+    private CompletionStage<Void> route(Message message, long routedFrom) {
         Message routed = message.withRetain(false);
+        SessionStore store = sessions.store();
+        boolean offline = store.hasOfflineSessions();
+        Set<String> delivered = null;
+        List<CompletableFuture<Void>> waits = null;
         for (Map.Entry<String, Integer> match : tree.match(message.topic()).entrySet()) {
             Session session = sessions.get(match.getKey());
             if (session != null) {
-                session.deliver(routed, match.getValue());
+                CompletionStage<Void> done = session.deliver(routed, match.getValue(), routedFrom);
+                if (offline) {
+                    if (delivered == null) {
+                        delivered = new HashSet<>();
+                    }
+                    delivered.add(match.getKey());
+                }
+                if (done != SessionStore.DONE) {
+                    if (waits == null) {
+                        waits = new ArrayList<>(2);
+                    }
+                    waits.add(done.toCompletableFuture());
+                }
             }
         }
+        // after the tree: a session leaving this node is in the store's index before it leaves the tree
+        if (offline) {
+            CompletionStage<Void> queued = store.queueForOffline(routed, delivered == null ? Set.of() : delivered, routedFrom);
+            if (queued != SessionStore.DONE) {
+                if (waits == null) {
+                    waits = new ArrayList<>(1);
+                }
+                waits.add(queued.toCompletableFuture());
+            }
+        }
+        if (waits == null) {
+            return DONE;
+        }
+        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
     }
 
     /**

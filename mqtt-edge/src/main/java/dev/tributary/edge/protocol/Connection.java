@@ -229,7 +229,31 @@ public final class Connection {
             refuse(code, "authentication");
             return;
         }
-        SessionRegistry.Attached attached = broker.sessions().connect(clientId, connect.cleanSession());
+        // the client's connection on any other node closes [MQTT-3.1.4-2]; told before the session is opened, as a
+        // session that moves between nodes waits for that connection to hand it over
+        presence = broker.otherNodes().clientConnected(clientId, username, connect.will(),
+                () -> link.execute(() -> close("connected to another node", "session_taken_over")));
+        var opened = broker.sessions().connectAsync(clientId, connect.cleanSession()).toCompletableFuture();
+        if (opened.isDone() && !opened.isCompletedExceptionally()) {
+            sessionOpened(connect, opened.getNow(null), null);
+        } else {
+            opened.whenComplete((attached, failure) -> link.execute(() -> sessionOpened(connect, attached, failure)));
+        }
+    }
+
+    /** The session store has the session for this connection (at once, but for a session that moves between nodes). */
+    private void sessionOpened(Packet.Connect connect, SessionRegistry.Attached attached, Throwable error) {
+        if (error != null) {
+            LOG.warnf("opening the session of %s failed: %s", Untrusted.quote(clientId), error.toString());
+            if (state == State.AUTHENTICATING) {
+                refuse(ConnectCode.SERVER_UNAVAILABLE, "session store failed");
+            }
+            return;
+        }
+        if (state != State.AUTHENTICATING) {
+            broker.sessions().disconnected(attached.session(), null); // closed while the session was opened
+            return;
+        }
         if (attached.takenOver() != null) {
             LOG.debugf("client %s connected again from %s: closing its previous connection", Untrusted.quote(clientId), link.remoteAddress());
             broker.metrics().closed("session_taken_over");
@@ -238,9 +262,6 @@ public final class Connection {
         session = attached.session();
         publishCheck = broker.authorizer().publishCheck(clientId, username);
         will = connect.will();
-        // the client's connection on any other node closes [MQTT-3.1.4-2]
-        presence = broker.otherNodes().clientConnected(clientId, username, will,
-                () -> link.execute(() -> close("connected to another node", "session_taken_over")));
         state = State.CONNECTED;
         broker.metrics().connectAccepted();
         // [MQTT-3.2.2-1] sessionPresent 0 for a clean session, [MQTT-3.2.2-2] else whether state was kept
@@ -248,6 +269,7 @@ public final class Connection {
         // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
         idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
         session.attach(link, broker.authorizer().receiveCheck(clientId, username));
+        broker.sessions().attached(session);
         while (held != null && state == State.CONNECTED && !held.isEmpty()) {
             connected(held.poll());
         }
@@ -563,6 +585,9 @@ public final class Connection {
             return;
         }
         boolean wasConnected = state == State.CONNECTED;
+        if (!wasConnected && presence != null) {
+            broker.otherNodes().clientDisconnected(clientId, presence); // closed while its session was opened
+        }
         state = State.CLOSED;
         if (metric != null) {
             broker.metrics().closed(metric);

@@ -1,10 +1,15 @@
 package dev.tributary.edge.session;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tributary.edge.auth.ReceiveCheck;
@@ -51,6 +56,26 @@ public final class Session {
         }
     }
 
+    /**
+     * How a persistent session of a shared {@link SessionStore} takes messages: normally; while its offline queue
+     * is delivered (messages routed live wait behind it, so each publisher's order holds); or handed over (the
+     * client went: everything goes to the store's queue).
+     */
+    private enum Mode { NORMAL, REPLAYING, HANDED_OFF }
+
+    /** A live message held while the queue is delivered, with the point it was routed from. */
+    private record Held(Delivery delivery, long routedFrom) {
+    }
+
+    /** Not yet known: {@link #sharedFrom} before the store has recorded the session here. */
+    private static final long UNKNOWN = Long.MIN_VALUE;
+    private static final CompletionStage<Void> DONE = SessionStore.DONE;
+
+    /** What a session hands to its store when its client goes ({@link #handOff}). */
+    public record HandOff(List<QueuedMessage> owed, List<QueuedMessage> heldLive, Map<String, Integer> subscriptions,
+            Set<Integer> awaitingRelease, Set<Integer> released) {
+    }
+
     private final String clientId;
     private final boolean cleanSession;
     private final int maxInflight;
@@ -76,6 +101,13 @@ public final class Session {
     private Map<Integer, CompletableFuture<Void>> inboundQos2;
     private ClientLink link;
     private int lastPacketId;
+    private Mode mode = Mode.NORMAL;
+    /** Live messages waiting behind the offline queue (REPLAYING); bounded like the queue. */
+    private ArrayDeque<Held> heldLive;
+    private long heldBytes;
+    /** Messages other nodes routed from a point before this are in the store's queue already: not delivered live. */
+    private long sharedFrom = Long.MIN_VALUE + 1;
+    private QueueSink sink;
 
     public Session(String clientId, boolean cleanSession, int maxInflight, int maxQueued, EdgeMetrics metrics) {
         this(clientId, cleanSession, SessionLimits.of(maxInflight, maxQueued), ByteBudget.unlimited(), metrics);
@@ -134,6 +166,11 @@ public final class Session {
             nodeQueued.release(queuedBytes);
             queuedBytes = 0;
         }
+        if (heldLive != null) {
+            heldLive = null;
+            nodeQueued.release(heldBytes);
+            heldBytes = 0;
+        }
     }
 
     /**
@@ -190,11 +227,26 @@ public final class Session {
      * Delivers a routed message at the lower of its QoS and the subscription's [MQTT-3.8.4-6], if the
      * client may receive its topic.
      */
-    public synchronized void deliver(Message message, int grantedQos) {
+    public CompletionStage<Void> deliver(Message message, int grantedQos) {
+        return deliver(message, grantedQos, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #deliver(Message, int)}, for a message routed from {@code routedFrom}: another node's point in
+     * the shared session store ({@link Long#MAX_VALUE} for a message published on this node). The stage completes
+     * when the message is where it must be (at once, but for a session handed to its store).
+     */
+    public synchronized CompletionStage<Void> deliver(Message message, int grantedQos, long routedFrom) {
         if (!mayReceive(message)) {
-            return;
+            return DONE;
         }
         int qos = Math.min(message.qos(), grantedQos);
+        if (mode == Mode.HANDED_OFF) {
+            return qos == 0 ? DONE : sink.append(message, qos);
+        }
+        if (sharedFrom != UNKNOWN && routedFrom < sharedFrom) {
+            return DONE; // its node saw the session offline and queued it in the store: the replay brings it
+        }
         if (qos == 0) {
             if (link == null) {
                 metrics.droppedOffline();
@@ -204,12 +256,21 @@ public final class Session {
                 link.send(new Packet.Publish(message.topic(), message.payload(), 0, message.retain(), false, 0));
                 metrics.sent();
             }
-            return;
+            return DONE;
         }
         if (inflight == null) {
             inflight = new LinkedHashMap<>(4);
             queue = new ArrayDeque<>(2);
         }
+        if (mode == Mode.REPLAYING) {
+            hold(message, qos, routedFrom);
+            return DONE;
+        }
+        enqueueOrSend(message, qos);
+        return DONE;
+    }
+
+    private void enqueueOrSend(Message message, int qos) {
         if (link != null && queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
             Delivery delivery = new Delivery(message, qos, 0);
             int id = nextPacketId();
@@ -230,15 +291,198 @@ public final class Session {
         }
     }
 
+    /** A live message while the offline queue is delivered: it waits behind it, within the queue's bounds. */
+    private void hold(Message message, int qos, long routedFrom) {
+        if (heldLive == null) {
+            heldLive = new ArrayDeque<>(4);
+        }
+        long bytes = Footprint.of(message);
+        if (heldLive.size() >= maxQueued) {
+            dropped("limits.max-queued-messages", message, "its session holds as many messages as it may behind its offline queue");
+        } else if (heldBytes + bytes > maxQueuedBytes) {
+            dropped("limits.max-queued-bytes", message, "its session holds as many bytes as it may behind its offline queue");
+        } else if (!nodeQueued.tryReserve(bytes)) {
+            dropped("limits.max-queued-bytes-total", message, "the node's sessions queue as many bytes as they may");
+        } else {
+            heldLive.add(new Held(new Delivery(message, qos, bytes), routedFrom));
+            heldBytes += bytes;
+        }
+    }
+
+    // ---------------------------------------------------------------- shared sessions (moving between nodes)
+
+    /**
+     * Restores what a shared store kept of the session (before it is attached): its inbound QoS 2 ids awaiting
+     * PUBREL, its outbound ones released (PUBREL is resent at attach). Live messages wait from now until
+     * {@link #replayDone()}, behind the offline queue.
+     */
+    public synchronized void restore(StoredSession stored) {
+        mode = Mode.REPLAYING;
+        sharedFrom = UNKNOWN;
+        if (inflight == null) {
+            inflight = new LinkedHashMap<>(4);
+            queue = new ArrayDeque<>(2);
+        }
+        for (int id : stored.released()) {
+            InFlight f = new InFlight(new Delivery(null, 2, 0));
+            f.released = true;
+            inflight.put(id, f);
+        }
+        if (!stored.awaitingRelease().isEmpty()) {
+            inboundQos2 = new HashMap<>(Math.max(4, stored.awaitingRelease().size() * 2));
+            for (int id : stored.awaitingRelease()) {
+                inboundQos2.put(id, CompletableFuture.completedFuture(null));
+            }
+        }
+    }
+
+    /**
+     * The store recorded the session on this node at {@code point}: messages other nodes route from before it
+     * were queued by them in the store and come with the replay, so they are not delivered live.
+     */
+    public synchronized void sharedFrom(long point) {
+        sharedFrom = point;
+        if (heldLive != null) {
+            for (var it = heldLive.iterator(); it.hasNext();) {
+                Held h = it.next();
+                if (h.routedFrom() < point) {
+                    it.remove();
+                    heldBytes -= h.delivery().bytes();
+                    nodeQueued.release(h.delivery().bytes());
+                }
+            }
+        }
+    }
+
+    /** Whether the offline queue may deliver one more message now: its window and one window of queue. */
+    public synchronized boolean replayRoom() {
+        return mode != Mode.HANDED_OFF && (queue == null || (queue.size() < Math.max(maxInflight, 1)
+                && queuedBytes < maxQueuedBytes / 2));
+    }
+
+    /**
+     * A message of the offline queue, in order. One that was in flight ({@code packetId} not 0) is resent with its
+     * id and DUP. False when the session was handed over meanwhile: the store keeps it.
+     */
+    public synchronized boolean deliverQueued(QueuedMessage queued) {
+        if (mode == Mode.HANDED_OFF) {
+            return false;
+        }
+        Message message = queued.message();
+        if (!mayReceive(message)) {
+            return true;
+        }
+        if (inflight == null) {
+            inflight = new LinkedHashMap<>(4);
+            queue = new ArrayDeque<>(2);
+        }
+        int id = queued.packetId();
+        if (id != 0 && !inflight.containsKey(id)) {
+            Delivery delivery = new Delivery(message, queued.qos(), 0);
+            inflight.put(id, new InFlight(delivery));
+            if (link != null) {
+                send(id, delivery, true);
+            }
+            return true;
+        }
+        long bytes = Footprint.of(message);
+        if (link != null && queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
+            Delivery delivery = new Delivery(message, queued.qos(), 0);
+            int next = nextPacketId();
+            inflight.put(next, new InFlight(delivery));
+            send(next, delivery, false);
+        } else if (nodeQueued.tryReserve(bytes)) {
+            queue.add(new Delivery(message, queued.qos(), bytes));
+            queuedBytes += bytes;
+        } else {
+            dropped("limits.max-queued-bytes-total", message, "the node's sessions queue as many bytes as they may");
+        }
+        return true;
+    }
+
+    /** The offline queue is delivered: live messages held behind it follow. */
+    public synchronized void replayDone() {
+        if (mode != Mode.REPLAYING) {
+            return;
+        }
+        mode = Mode.NORMAL;
+        if (sharedFrom == UNKNOWN) {
+            sharedFrom = Long.MIN_VALUE + 1;
+        }
+        if (heldLive != null) {
+            for (Held h : heldLive) {
+                queue.add(h.delivery());
+                queuedBytes += h.delivery().bytes();
+            }
+            heldLive = null;
+            heldBytes = 0;
+            drain();
+        }
+    }
+
+    public synchronized boolean replaying() {
+        return mode == Mode.REPLAYING;
+    }
+
+    public synchronized boolean handedOff() {
+        return mode == Mode.HANDED_OFF;
+    }
+
+    /**
+     * The client went and the session moves to a shared store: returns what it owes the client (in flight and
+     * not released, then queued; then what was held behind the offline queue), and sends what is routed to it
+     * from now on to {@code next}.
+     */
+    public synchronized HandOff handOff(QueueSink next) {
+        List<QueuedMessage> owed = new ArrayList<>();
+        Set<Integer> released = new HashSet<>();
+        if (inflight != null) {
+            inflight.forEach((id, f) -> {
+                if (f.released) {
+                    released.add(id);
+                } else {
+                    owed.add(new QueuedMessage(f.delivery.message(), f.delivery.qos(), id));
+                }
+            });
+            for (Delivery d : queue) {
+                owed.add(new QueuedMessage(d.message(), d.qos(), 0));
+            }
+            inflight.clear();
+            queue.clear();
+        }
+        List<QueuedMessage> held = new ArrayList<>();
+        if (heldLive != null) {
+            for (Held h : heldLive) {
+                held.add(new QueuedMessage(h.delivery().message(), h.delivery().qos(), 0));
+            }
+            heldLive = null;
+        }
+        nodeQueued.release(queuedBytes + heldBytes);
+        queuedBytes = 0;
+        heldBytes = 0;
+        Set<Integer> awaiting = new HashSet<>();
+        if (inboundQos2 != null) {
+            // an id whose message is not yet durable is left out: the client resends it and it is routed then
+            inboundQos2.forEach((id, f) -> {
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    awaiting.add(id);
+                }
+            });
+        }
+        mode = Mode.HANDED_OFF;
+        sink = next;
+        return new HandOff(owed, held, Map.copyOf(subscriptions()), awaiting, released);
+    }
+
     private void dropped(String limit, Message message, String why) {
         metrics.droppedQueueFull();
         metrics.limitExceeded(limit, "QoS %d message on %s for %s dropped: %s (%d messages, %d bytes queued)",
-                message.qos(), message.topic(), clientId, why, queue.size(), queuedBytes);
+                message.qos(), message.topic(), clientId, why, queue == null ? 0 : queue.size(), queuedBytes);
     }
 
     /** The connection takes data again: send what waited for it. */
     public synchronized void writable() {
-        if (inflight != null) {
+        if (inflight != null && mode != Mode.HANDED_OFF) {
             drain();
         }
     }

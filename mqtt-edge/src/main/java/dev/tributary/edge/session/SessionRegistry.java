@@ -1,11 +1,17 @@
 package dev.tributary.edge.session;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
 
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.mqtt.ClientLink;
@@ -23,7 +29,11 @@ public final class SessionRegistry {
     public record Attached(Session session, boolean sessionPresent, ClientLink takenOver) {
     }
 
+    private static final Logger LOG = Logger.getLogger(SessionRegistry.class);
+
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions of a shared store being handed over, until the store has them. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> handingOff = new ConcurrentHashMap<>();
     private final TopicTree tree;
     private final SessionStore store;
     private final EdgeMetrics metrics;
@@ -80,12 +90,127 @@ public final class SessionRegistry {
         return new Attached(session, present, previous);
     }
 
+    /**
+     * As {@link #connect}, for any store. With a shared store the session may be held by another node or be
+     * offline in the store: the stage completes once the store has it for this node (the session is then in the
+     * tree, and its offline queue waits for {@link #attached}).
+     */
+    public CompletionStage<Attached> connectAsync(String clientId, boolean cleanSession) {
+        if (!store.shared()) {
+            return CompletableFuture.completedFuture(connect(clientId, cleanSession));
+        }
+        ClientLink previous = null;
+        CompletableFuture<Void> before;
+        synchronized (this) {
+            Session existing = sessions.get(clientId);
+            if (existing != null && !existing.handedOff()) {
+                // connected here, or its connection just went: a takeover on this node [MQTT-3.1.4-2]
+                previous = existing.link();
+                if (previous != null) {
+                    existing.detach(previous);
+                }
+                if (!cleanSession && !existing.cleanSession()) {
+                    return CompletableFuture.completedFuture(new Attached(existing, true, previous));
+                }
+                discard(existing);
+                sessions.remove(clientId);
+            }
+            before = handingOff.getOrDefault(clientId, CompletableFuture.completedFuture(null));
+        }
+        ClientLink takenOver = previous;
+        return before.exceptionally(error -> null)
+                .thenCompose(done -> store.open(clientId, cleanSession))
+                .thenApply(stored -> install(clientId, cleanSession, stored, takenOver));
+    }
+
+    private Attached install(String clientId, boolean cleanSession, Optional<StoredSession> stored, ClientLink takenOver) {
+        Session session = new Session(clientId, cleanSession, limits, queued, metrics);
+        synchronized (this) {
+            Session other = sessions.get(clientId);
+            ClientLink previous = takenOver;
+            if (other != null) {
+                // another CONNECT with the id won the race on this node: it is the older one now
+                ClientLink link = other.link();
+                if (link != null) {
+                    other.detach(link);
+                    previous = link;
+                }
+                discard(other);
+            }
+            if (!cleanSession) {
+                StoredSession state = stored.orElse(StoredSession.EMPTY);
+                session.restore(state);
+                state.subscriptions().forEach((filter, qos) -> {
+                    session.addSubscription(filter, qos);
+                    tree.subscribe(clientId, filter, qos);
+                });
+            }
+            sessions.put(clientId, session);
+            if (!cleanSession) {
+                store.claim(session);
+            }
+            return new Attached(session, stored.isPresent(), previous);
+        }
+    }
+
+    /** The session's connection is attached: a shared store now delivers what it queued while it was offline. */
+    public void attached(Session session) {
+        if (store.shared() && session.replaying()) {
+            store.resume(session);
+        }
+    }
+
     /** The connection {@code link} of {@code session} ended; a clean session ends with it [MQTT-3.1.2-6]. */
     public synchronized void disconnected(Session session, ClientLink link) {
-        if (session.detach(link) && session.cleanSession() && sessions.get(session.clientId()) == session) {
+        if (!session.detach(link) || sessions.get(session.clientId()) != session) {
+            return;
+        }
+        if (session.cleanSession()) {
             discard(session);
             sessions.remove(session.clientId());
+        } else if (store.shared()) {
+            handOff(session);
         }
+    }
+
+    /**
+     * Hands a persistent session to the shared store: once the store has it (and knows it offline), it leaves
+     * the tree and this node's memory.
+     */
+    private void handOff(Session session) {
+        String clientId = session.clientId();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        handingOff.put(clientId, done);
+        store.handOff(session).whenComplete((ok, error) -> {
+            if (error != null) {
+                LOG.errorf("handing the session of %s to the store failed: what it held may be lost: %s", clientId, error.toString());
+            }
+            synchronized (this) {
+                if (sessions.get(clientId) == session) {
+                    for (String filter : session.subscriptions().keySet()) {
+                        tree.unsubscribe(clientId, filter);
+                    }
+                    sessions.remove(clientId);
+                }
+                handingOff.remove(clientId, done);
+            }
+            done.complete(null);
+        });
+    }
+
+    /** Waits, at most {@code timeout}, for the sessions being handed to the shared store (a clean stop). */
+    public void awaitHandOffs(Duration timeout) {
+        CompletableFuture<?>[] all = handingOff.values().toArray(CompletableFuture<?>[]::new);
+        try {
+            CompletableFuture.allOf(all).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("%d sessions not handed to the store within %s", handingOff.size(), timeout);
+        }
+    }
+
+    /** The store, for routing to offline sessions. */
+    public SessionStore store() {
+        return store;
     }
 
     /** Adds a subscription, unless the session was already replaced (a packet that raced a takeover). */
