@@ -409,6 +409,11 @@ public class EdgeNode {
         return mirror;
     }
 
+    /** This node's sessions (tests, operations). */
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
     public SysTopics sys() {
         return sys;
     }
