@@ -23,6 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.tributary.edge.kafka.PropertyHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
@@ -185,7 +187,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
             return null;
         }
         return new Message(topic, record.value(), qos.charAt(0) - '0', false, header(record, MirrorHeaders.CLIENT_ID),
-                header(record, MirrorHeaders.USERNAME), record.timestamp());
+                header(record, MirrorHeaders.USERNAME), record.timestamp(), PropertyHeaders.read(record.headers()));
     }
 
     static String header(ConsumerRecord<byte[], byte[]> record, String name) {
@@ -269,6 +271,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 headers.add(MirrorHeaders.USERNAME, message.username().getBytes(StandardCharsets.UTF_8));
             }
             headers.add(MirrorHeaders.NODE, settings.nodeId().getBytes(StandardCharsets.UTF_8));
+            PropertyHeaders.add(headers, message.properties());
             byte[] key = message.clientId() == null ? null : message.clientId().getBytes(StandardCharsets.UTF_8);
             records.add(new ProducerRecord<>(inboxTopic(settings.inboxPrefix(), node), null, message.acceptedAtMillis(),
                     key, message.payload(), headers));

@@ -27,9 +27,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
-import dev.tributary.edge.mqtt.PublishProperties;
+import dev.tributary.edge.kafka.PropertyHeaders;
 import dev.tributary.edge.mqtt.ReasonCode;
-import dev.tributary.edge.mqtt.UserProperty;
 import dev.tributary.common.log.Untrusted;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.mqtt.Footprint;
@@ -281,31 +280,9 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
             headers.add(MirrorHeaders.USERNAME, utf8(message.username()));
         }
         headers.add(MirrorHeaders.NODE, nodeId);
-        PublishProperties properties = message.properties();
-        if (properties != PublishProperties.NONE) {
-            addProperties(headers, properties);
-        }
+        PropertyHeaders.add(headers, message.properties());
         return new ProducerRecord<>(rule.kafkaTopic(), null, message.acceptedAtMillis(),
                 key == null ? null : utf8(key), message.payload(), headers);
-    }
-
-    /** The MQTT 5 properties a consumer may want, user properties in the order the publisher gave them. */
-    private static void addProperties(RecordHeaders headers, PublishProperties p) {
-        if (p.payloadFormat() == 1) {
-            headers.add(MirrorHeaders.PAYLOAD_FORMAT, utf8("utf-8"));
-        }
-        if (p.contentType() != null) {
-            headers.add(MirrorHeaders.CONTENT_TYPE, utf8(p.contentType()));
-        }
-        if (p.responseTopic() != null) {
-            headers.add(MirrorHeaders.RESPONSE_TOPIC, utf8(p.responseTopic()));
-        }
-        if (p.correlationData() != null) {
-            headers.add(MirrorHeaders.CORRELATION_DATA, p.correlationData()); // binary, as the publisher sent it
-        }
-        for (UserProperty user : p.userProperties()) {
-            headers.add(MirrorHeaders.USER_PROPERTY_PREFIX + user.name(), utf8(user.value()));
-        }
     }
 
     /**

@@ -20,7 +20,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -219,6 +223,63 @@ class Mqtt5ClientsIT {
             assertThat(got.getUserProperties().asList()).extracting(p -> p.getValue().toString()).containsExactly("ws");
         } finally {
             ws.disconnect();
+        }
+    }
+
+    @Test
+    void downlinkRecordHeaders_becomeUserPropertiesOfTheDelivery() throws Exception {
+        String vehicle = "cmd5-" + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt5BlockingClient device = client(vehicle);
+        device.connect();
+        try (Mqtt5Publishes publishes = device.publishes(MqttGlobalPublishFilter.ALL);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),
+                        new ByteArraySerializer(), new ByteArraySerializer())) {
+            device.subscribeWith().topicFilter("fleet/" + vehicle + "/commands").qos(MqttQos.AT_LEAST_ONCE).send();
+            // the node's downlink consumer starts at the end of the topic: send until it has joined
+            Mqtt5Publish received = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (received == null && System.nanoTime() < deadline) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("tributary.downlink", null, "{}".getBytes());
+                record.headers().add(MirrorHeaders.TOPIC, ("fleet/" + vehicle + "/commands").getBytes(StandardCharsets.UTF_8));
+                record.headers().add(MirrorHeaders.QOS, "1".getBytes(StandardCharsets.UTF_8));
+                record.headers().add(MirrorHeaders.USER_PROPERTY_PREFIX + "command-id", "c-17".getBytes(StandardCharsets.UTF_8));
+                record.headers().add(MirrorHeaders.CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+                producer.send(record).get(10, TimeUnit.SECONDS);
+                received = publishes.receive(1, TimeUnit.SECONDS).orElse(null);
+            }
+            assertThat(received).as("a downlink record reached the device").isNotNull();
+            assertThat(received.getUserProperties().asList()).extracting(p -> p.getName() + "=" + p.getValue())
+                    .containsExactly("command-id=c-17");
+            assertThat(received.getContentType().orElseThrow().toString()).isEqualTo("application/json");
+        } finally {
+            device.disconnect();
+        }
+    }
+
+    @Test
+    void retainedMessage_keepsItsPropertiesAndItsExpiryCountsDown_MQTT_3_3_2_6() throws Exception {
+        String topic = "retained5/" + UUID.randomUUID();
+        Mqtt5BlockingClient publisher = client("rpub-" + UUID.randomUUID());
+        publisher.connect();
+        publisher.publishWith().topic(topic).retain(true).qos(MqttQos.AT_LEAST_ONCE).payload("kept".getBytes())
+                .messageExpiryInterval(3_600).userProperties().add("unit", "C").applyUserProperties().send();
+        publisher.publishWith().topic(topic + "/short").retain(true).qos(MqttQos.AT_LEAST_ONCE).payload("gone".getBytes())
+                .messageExpiryInterval(1).send();
+        publisher.disconnect();
+        Thread.sleep(2_100); // let the second one's 1 s expiry pass: what is asserted is that it is then not sent
+        Mqtt5BlockingClient late = client("late-" + UUID.randomUUID());
+        late.connect();
+        try (Mqtt5Publishes publishes = late.publishes(MqttGlobalPublishFilter.ALL)) {
+            late.subscribeWith().topicFilter(topic + "/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            Mqtt5Publish got = publishes.receive(10, TimeUnit.SECONDS).orElseThrow();
+            assertThat(got.getTopic().toString()).isEqualTo(topic);
+            assertThat(got.isRetain()).isTrue();
+            assertThat(got.getUserProperties().asList()).extracting(p -> p.getName() + "=" + p.getValue()).containsExactly("unit=C");
+            assertThat(got.getMessageExpiryInterval().orElseThrow()).isBetween(3_500L, 3_598L);
+            assertThat(publishes.receive(1, TimeUnit.SECONDS)).isEmpty();
+        } finally {
+            late.disconnect();
         }
     }
 
