@@ -64,6 +64,7 @@ import dev.tributary.edge.subscriptions.TopicTree;
 import dev.tributary.edge.sys.SysTopics;
 import dev.tributary.edge.transport.MqttServer;
 import dev.tributary.edge.transport.TlsContexts;
+import dev.tributary.edge.transport.UnixSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -173,7 +174,9 @@ public class EdgeNode {
                 Math.min(mqtt5.maxSessionExpiry().toSeconds(), SessionV5.NEVER), mqtt5.responseInformation()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
                 config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
-                limits.maxOutboundBuffer(), limits.maxOutboundBufferDisconnect(), webSocket(config.websocket(), config.tls()), tls(config.tls())));
+                limits.maxOutboundBuffer(), limits.maxOutboundBufferDisconnect(), webSocket(config.websocket(), config.tls()), tls(config.tls())),
+                UnixSocket.parse(config.unixSocket().orElse(""), config.unixSocketPermissions(),
+                        config.unixSocketPeerUsers().orElse(List.of())));
         this.sys = new SysTopics(broker, sessions, tree, retained, metrics, version);
         metrics.gauge("tributary.mqtt.sessions", "sessions kept, online or not", sessions::size);
         metrics.gauge("tributary.mqtt.subscriptions", "subscriptions in the topic tree", tree::size);

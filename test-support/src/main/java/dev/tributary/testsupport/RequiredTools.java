@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The programs some tests run (Mosquitto's broker and clients, Chromium and its driver), found on the PATH
+ * The programs some tests run (Mosquitto's broker and clients, Chromium and its driver, Paho Python), found on the PATH
  * or in /usr/sbin. A missing one fails the test with one line that names the program and its Debian
  * package, instead of an exception from deep inside a client library. {@code ./tributary test} installs
  * them all before the suite runs.
@@ -36,6 +36,21 @@ public final class RequiredTools {
                     + "run the tests with ./tributary test, which installs it, or apt-get install " + pkg);
         }
         return found.toString();
+    }
+
+    /**
+     * Debian's Python 3 with Debian's Eclipse Paho module (python3-paho-mqtt); fails the calling test naming the
+     * package when either is missing. Debian's own interpreter, not another Python on the PATH, which would not see
+     * Debian's module.
+     */
+    public static String pythonWithPaho() {
+        Path python = Path.of("/usr/bin/python3");
+        if (!Files.isExecutable(python) || !Files.isRegularFile(Path.of("/usr/lib/python3/dist-packages/paho/mqtt/client.py"))) {
+            throw new AssertionError("this test needs Debian's python3 with Eclipse Paho (Debian package python3-paho-mqtt),"
+                    + " which is not installed: run the tests with ./tributary test, which installs it, or apt-get install"
+                    + " python3-paho-mqtt");
+        }
+        return python.toString();
     }
 
     /** Whether {@code program} is installed. */

@@ -10,8 +10,9 @@ import dev.tributary.edge.mqtt.Packet.ConnectCode;
 public interface Authenticator {
 
     /**
-     * One CONNECT to decide. {@code username} is the certificate's CN when {@code certificateVerified}
-     * (TLS has then proven who the client is, and {@code password} is not needed).
+     * One CONNECT to decide. {@code certificateVerified}: the transport has proven who the client is, and
+     * {@code password} is not needed; {@code username} is then the TLS client certificate's CN, or the user a
+     * Unix socket peer's uid maps to.
      */
     record ConnectAttempt(String clientId, String username, byte[] password, String remoteAddress,
             boolean certificateVerified) {

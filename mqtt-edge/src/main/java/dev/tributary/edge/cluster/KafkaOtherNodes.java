@@ -209,7 +209,20 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 staleOwnFilters.add(entry.filter());
             }
         }
-        interest.apply(entry, record.value() != null);
+        interest.apply(entry, record.value() != null, heartbeatAgeNanos(entry, record.value()));
+    }
+
+    /** How long ago a heartbeat was written (its value is the writer's clock in milliseconds); 0 for other records. */
+    private static long heartbeatAgeNanos(RemoteInterest.Entry entry, byte[] value) {
+        if (!entry.heartbeat() || value == null) {
+            return 0;
+        }
+        try {
+            long written = Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+            return TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - written));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE; // not a heartbeat this code wrote: no evidence of a flowing topic
+        }
     }
 
     /**

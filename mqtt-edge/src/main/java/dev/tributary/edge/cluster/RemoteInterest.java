@@ -12,8 +12,17 @@ import dev.tributary.edge.subscriptions.TopicTree;
  * What this node knows of the other nodes: which filters each one's clients subscribed to, and whether it
  * is alive. Built from the interest topic, where each node writes one record per filter it has subscribers
  * for (key {@code <node> NUL <filter>}, value present; a tombstone when the last subscriber leaves) and a
- * heartbeat (key {@code <node> NUL}, the empty filter). A node whose heartbeat has not been seen for the
- * node timeout is dead: nothing is sent to it, whatever its records say, until it beats again.
+ * heartbeat (key {@code <node> NUL}, the empty filter). A node is dead when this node has read its own
+ * heartbeats for longer than the node timeout since the other's last one: nothing is sent to it, whatever
+ * its records say, until it beats again.
+ *
+ * <p>Silence is measured against this node's own heartbeats read back from the topic, not against the
+ * clock alone: while Kafka cannot serve the topic (a broker failing over takes longer than the node timeout),
+ * no heartbeat arrives, this node's included, and no node is taken for dead. Taking them for dead would stop
+ * acknowledged messages from reaching their subscribers and publish the wills of clients still connected.
+ * When the topic is back, the heartbeats written during the stall arrive in no set order, this node's maybe
+ * before the others': only an own heartbeat read soon after it was written (within half the node timeout)
+ * moves this node's clock on, so the backlog cannot make a live node look silent for a moment.
  */
 final class RemoteInterest {
 
@@ -33,11 +42,14 @@ final class RemoteInterest {
     // a tree whose "clients" are node ids: matching a topic gives the nodes that want it
     private final TopicTree filters = new TopicTree();
     private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
+    /** When this node's own heartbeat was last read back: the clock the others' silence is measured against. */
+    private volatile long selfSeen;
 
     RemoteInterest(String self, long timeoutNanos, LongSupplier clock) {
         this.self = self;
         this.timeoutNanos = timeoutNanos;
         this.clock = clock;
+        this.selfSeen = clock.getAsLong();
     }
 
     /** A key of the form {@code <first> NUL <second>}: node and filter here, client id and node for presence. */
@@ -66,7 +78,18 @@ final class RemoteInterest {
 
     /** Applies a record of another node ({@code present} false for a tombstone); this node's own are ignored. */
     void apply(Entry entry, boolean present) {
+        apply(entry, present, 0);
+    }
+
+    /**
+     * Applies a record; {@code ageNanos}, how long ago a heartbeat was written, tells whether this node's own
+     * heartbeat shows the topic flowing (read soon after it was written) or arrives from a backlog.
+     */
+    void apply(Entry entry, boolean present, long ageNanos) {
         if (entry.node().equals(self)) {
+            if (entry.heartbeat() && present && ageNanos <= timeoutNanos / 2) {
+                selfSeen = clock.getAsLong();
+            }
             return;
         }
         if (entry.heartbeat()) {
@@ -88,21 +111,19 @@ final class RemoteInterest {
         if (matching.isEmpty()) {
             return Set.of();
         }
-        long now = clock.getAsLong();
         Set<String> out = new java.util.HashSet<>(matching.size());
         for (String node : matching.keySet()) {
-            Long seen = lastSeen.get(node);
-            if (seen != null && now - seen <= timeoutNanos) {
+            if (alive(node)) {
                 out.add(node);
             }
         }
         return out;
     }
 
-    /** Whether {@code node}'s heartbeat is recent. */
+    /** Whether {@code node}'s heartbeat is recent, measured against this node's own heartbeats. */
     boolean alive(String node) {
         Long seen = lastSeen.get(node);
-        return seen != null && clock.getAsLong() - seen <= timeoutNanos;
+        return seen != null && selfSeen - seen <= timeoutNanos;
     }
 
     /** The other nodes whose heartbeat is recent. */
@@ -118,10 +139,10 @@ final class RemoteInterest {
 
     /** Other nodes whose heartbeat is recent. */
     int liveNodes() {
-        long now = clock.getAsLong();
+        long self = selfSeen;
         int alive = 0;
         for (long seen : lastSeen.values()) {
-            if (now - seen <= timeoutNanos) {
+            if (self - seen <= timeoutNanos) {
                 alive++;
             }
         }

@@ -17,6 +17,22 @@ public interface EdgeConfig {
 
     Mqtt mqtt();
 
+    /**
+     * Path of a Unix domain socket to serve MQTT on as well (Mosquitto's {@code listener 0 /path}); unset: none.
+     * The same authentication and ACLs as TCP.
+     */
+    Optional<String> unixSocket();
+
+    /** The socket file's permissions ({@code ls -l} form): who on the host may connect at all. */
+    @WithDefault("rw-rw----")
+    String unixSocketPermissions();
+
+    /**
+     * {@code uid:user} pairs: a peer on the Unix socket whose uid (told by the kernel) is listed connects as that
+     * user without a password, as a verified TLS client certificate does; the user must exist and be enabled.
+     */
+    Optional<List<String>> unixSocketPeerUsers();
+
     WebSocket websocket();
 
     Tls tls();

@@ -45,4 +45,9 @@ public interface ClientLink {
 
     /** The CN of the client certificate verified on this connection, or null (no TLS, or no certificate). */
     String certificateCommonName();
+
+    /** The user a Unix socket peer's uid maps to (tributary.edge.unix-socket.peer-users), or null. */
+    default String peerUser() {
+        return null;
+    }
 }

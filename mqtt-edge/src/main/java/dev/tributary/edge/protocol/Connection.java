@@ -196,6 +196,9 @@ public final class Connection {
             return;
         }
         String certificateUser = limits.certificateCnAsUsername() ? link.certificateCommonName() : null;
+        if (certificateUser == null) {
+            certificateUser = link.peerUser(); // the kernel told the Unix socket peer's uid: as good as a certificate
+        }
         String user = certificateUser != null ? certificateUser : connect.username();
         String id = connect.clientId() == null ? "" : connect.clientId();
         if (id.isEmpty()) {

@@ -337,18 +337,28 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
         return ClientCertificates.commonName(ctx.pipeline());
     }
 
+    @Override
+    public String peerUser() {
+        return ctx.channel().attr(UnixSocketListener.PEER_USER).get();
+    }
+
     /** Formatted on demand (log lines, auth): not kept per connection. */
     @Override
     public String remoteAddress() {
         SocketAddress remote = ctx.channel().remoteAddress();
         return remote instanceof InetSocketAddress inet
                 ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
-                : String.valueOf(remote);
+                : remoteHost();
     }
 
+    /** A Unix socket's peers all have the same address: they are told apart (and throttled) by uid. */
     @Override
     public String remoteHost() {
         SocketAddress remote = ctx.channel().remoteAddress();
-        return remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : String.valueOf(remote);
+        if (remote instanceof InetSocketAddress inet) {
+            return inet.getAddress().getHostAddress();
+        }
+        Integer uid = ctx.channel().attr(UnixSocketListener.PEER_UID).get();
+        return uid != null ? "unix:uid=" + uid : "unix";
     }
 }

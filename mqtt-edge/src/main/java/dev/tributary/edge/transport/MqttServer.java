@@ -32,7 +32,7 @@ import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The MQTT listeners, TCP and WebSocket: accept connections and build each one's pipeline. The
+ * The MQTT listeners, TCP, TLS, WebSocket and a Unix socket: accept connections and build each one's pipeline. The
  * MQTT part of the pipeline is the same for both; WebSocket only adds the HTTP upgrade and the
  * frame adapter in front of it.
  */
@@ -77,6 +77,8 @@ public final class MqttServer {
     private final Broker broker;
     private final EdgeMetrics metrics;
     private final Settings settings;
+    private final UnixSocket unixSocket;
+    private UnixSocketListener unixListener;
     private final AtomicInteger open = new AtomicInteger();
     /** One listener for every channel: a lambda per channel would be one more object per idle connection. */
     private final ChannelFutureListener connectionClosed = f -> open.decrementAndGet();
@@ -87,9 +89,14 @@ public final class MqttServer {
     private Channel tlsChannel;
 
     public MqttServer(Broker broker, EdgeMetrics metrics, Settings settings) {
+        this(broker, metrics, settings, UnixSocket.OFF);
+    }
+
+    public MqttServer(Broker broker, EdgeMetrics metrics, Settings settings, UnixSocket unixSocket) {
         this.broker = broker;
         this.metrics = metrics;
         this.settings = settings;
+        this.unixSocket = unixSocket;
         metrics.gauge("tributary.mqtt.connections", "open MQTT network connections", open::get);
     }
 
@@ -114,6 +121,10 @@ public final class MqttServer {
                 case TLS -> "wss";
                 case PLAIN_OR_TLS -> "ws and wss";
             }, ws.host(), webSocketPort(), ws.path());
+        }
+        if (unixSocket.enabled()) {
+            unixListener = new UnixSocketListener(unixSocket);
+            unixListener.start(boss, workers, this::initTcp);
         }
         boss.scheduleAtFixedRate(broker::closeIdle, IDLE_SWEEP_MILLIS, IDLE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
@@ -240,6 +251,10 @@ public final class MqttServer {
         }
         webSocketChannel = null;
         tlsChannel = null;
+        if (unixListener != null) {
+            unixListener.stop();
+            unixListener = null;
+        }
         broker.closeAll("server shutting down");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (broker.connectionCount() > 0 && System.nanoTime() < deadline) {

@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class AuthProfile implements QuarkusTestProfile {
 
-    static final String TOPIC = "tributary.auth.edge-it";
+    public static final String TOPIC = "tributary.auth.edge-it";
     static final String CERTIFICATE_CN = "cert-device";
 
     static TestCertificates certificates() {

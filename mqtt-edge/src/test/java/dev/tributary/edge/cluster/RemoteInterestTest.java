@@ -42,17 +42,42 @@ class RemoteInterestTest {
         assertThat(interest.alive("b")).isFalse();
     }
 
+    /** This node's heartbeat read back from the topic {@code after} the clock moved on. */
+    private void ownBeatAfter(long after) {
+        clock.addAndGet(after);
+        record("a", "", true);
+    }
+
     @Test
-    void aNodeSilentForTheTimeout_isDead_untilItBeatsAgain() {
+    void aNodeSilentForTheTimeoutWhileThisNodesOwnBeatsArrive_isDead_untilItBeatsAgain() {
         record("b", "", true);
         record("b", "x", true);
-        clock.addAndGet(TIMEOUT);
+        ownBeatAfter(TIMEOUT);
         assertThat(interest.nodesFor("x")).containsExactly("b");
-        clock.addAndGet(1);
+        ownBeatAfter(1);
         assertThat(interest.nodesFor("x")).isEmpty();
         assertThat(interest.liveNodeIds()).isEmpty();
+        assertThat(interest.liveNodes()).isZero();
         record("b", "", true);
         assertThat(interest.nodesFor("x")).containsExactly("b");
+    }
+
+    @Test
+    void whenNoHeartbeatArrivesAtAll_asWhileAKafkaBrokerFailsOver_noNodeIsTakenForDead() {
+        record("b", "", true);
+        record("b", "x", true);
+        ownBeatAfter(1);
+        clock.addAndGet(10 * TIMEOUT); // the topic's leader is gone: nobody's heartbeat is read, this node's neither
+        assertThat(interest.nodesFor("x")).containsExactly("b");
+        assertThat(interest.liveNodeIds()).containsExactly("b");
+        assertThat(interest.liveNodes()).isEqualTo(1);
+        // the topic is back and this node's beats written during the stall arrive before the other's: they are
+        // old when read, so they do not make the other look silent
+        interest.apply(RemoteInterest.entry(RemoteInterest.key("a", "")), true, 9 * TIMEOUT);
+        assertThat(interest.alive("b")).isTrue();
+        record("b", "", true);
+        ownBeatAfter(1);
+        assertThat(interest.alive("b")).isTrue();
     }
 
     @Test
