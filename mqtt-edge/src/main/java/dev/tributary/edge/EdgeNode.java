@@ -51,7 +51,9 @@ import dev.tributary.edge.protocol.PublishListener;
 import dev.tributary.edge.protocol.Broker;
 import dev.tributary.edge.protocol.OtherNodes;
 import dev.tributary.edge.protocol.ClientLimits;
+import dev.tributary.edge.protocol.Mqtt5Limits;
 import dev.tributary.edge.protocol.ProtocolLimits;
+import dev.tributary.edge.session.SessionV5;
 import dev.tributary.edge.retained.InMemoryRetainedStore;
 import dev.tributary.edge.retained.RetainedLimits;
 import dev.tributary.edge.retained.RetainedStore;
@@ -177,6 +179,9 @@ public class EdgeNode {
                         config.tls().certificateCnAsUsername()),
                 new ClientLimits(limits.maxPacketsBeforeConnack(), limits.maxBytesBeforeConnack(), limits.maxPendingAckBytes(),
                         limits.maxFiltersPerSubscribe()));
+        EdgeConfig.Mqtt5 mqtt5 = config.mqtt5();
+        broker.mqtt5Limits(new Mqtt5Limits(mqtt5.receiveMaximum(), mqtt5.topicAliasMaximum(), limits.maxPacketSize(),
+                Math.min(mqtt5.maxSessionExpiry().toSeconds(), SessionV5.NEVER), mqtt5.responseInformation()));
         this.server = new MqttServer(broker, metrics, new MqttServer.Settings(config.mqtt().host(), config.mqtt().port(),
                 config.mqtt().ioThreads(), limits.maxPacketSize(), limits.maxClientIdLength(), limits.maxConnections(),
                 limits.maxOutboundBuffer(), limits.maxOutboundBufferDisconnect(), webSocket(config.websocket(), config.tls()), tls(config.tls())),
@@ -423,6 +428,11 @@ public class EdgeNode {
     /** The Kafka mirror, or null when mirroring is off. */
     public KafkaMirror mirror() {
         return mirror;
+    }
+
+    /** This node's sessions (tests, operations). */
+    public SessionRegistry sessions() {
+        return sessions;
     }
 
     public SysTopics sys() {

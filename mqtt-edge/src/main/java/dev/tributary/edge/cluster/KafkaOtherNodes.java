@@ -22,6 +22,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.tributary.edge.kafka.PropertyHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
@@ -198,7 +200,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
             return null;
         }
         return new Message(topic, record.value(), qos.charAt(0) - '0', false, header(record, MirrorHeaders.CLIENT_ID),
-                header(record, MirrorHeaders.USERNAME), record.timestamp());
+                header(record, MirrorHeaders.USERNAME), record.timestamp(), PropertyHeaders.read(record.headers()));
     }
 
     /** The sessions position the publishing node had read; none (an older node): delivered as live. */
@@ -318,6 +320,7 @@ public final class KafkaOtherNodes implements OtherNodes, TopicTree.FilterIntere
                 headers.add(MirrorHeaders.USERNAME, message.username().getBytes(StandardCharsets.UTF_8));
             }
             headers.add(MirrorHeaders.NODE, settings.nodeId().getBytes(StandardCharsets.UTF_8));
+            PropertyHeaders.add(headers, message.properties());
             if (position != null) {
                 headers.add(SESSIONS_POSITION, position);
             }

@@ -11,6 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.PropertyHeaders;
 import dev.tributary.edge.kafka.CompactedTopicReader;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.retained.RetainedStore;
@@ -77,6 +78,7 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
             headers.add(MirrorHeaders.USERNAME, message.username().getBytes(StandardCharsets.UTF_8));
         }
         headers.add(MirrorHeaders.NODE, nodeId.getBytes(StandardCharsets.UTF_8));
+        PropertyHeaders.add(headers, message.properties());
         byte[] value = message.payload().length == 0 ? null : message.payload();
         // never dropped, also at QoS 0: a node that missed it would serve another value than the rest
         return sender.send(List.of(new ProducerRecord<>(topic, null, message.acceptedAtMillis(),
@@ -94,7 +96,7 @@ public final class KafkaRetainedStore implements RetainedStore, AutoCloseable {
         byte[] payload = record.value() == null ? new byte[0] : record.value();
         local.put(new Message(mqttTopic, payload, payload.length == 0 ? 0 : qos.charAt(0) - '0', true,
                 KafkaOtherNodes.header(record, MirrorHeaders.CLIENT_ID), KafkaOtherNodes.header(record, MirrorHeaders.USERNAME),
-                record.timestamp()));
+                record.timestamp(), PropertyHeaders.read(record.headers())));
     }
 
     @Override

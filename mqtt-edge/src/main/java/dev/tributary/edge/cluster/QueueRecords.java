@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Utils;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.PropertyHeaders;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.session.QueuedMessage;
 
@@ -67,6 +68,7 @@ final class QueueRecords {
         if (packetId != 0) {
             headers.add(PACKET_ID, utf8(Integer.toString(packetId)));
         }
+        PropertyHeaders.add(headers, message.properties()); // MQTT 5: the expiry counts on from the record's timestamp
         return new ProducerRecord<>(topic, partition(clientId), message.acceptedAtMillis(), utf8(clientId), message.payload(),
                 headers);
     }
@@ -101,7 +103,8 @@ final class QueueRecords {
             }
         }
         Message message = new Message(topic, record.value(), qos.charAt(0) - '0', "true".equals(header(record, MirrorHeaders.RETAIN)),
-                header(record, MirrorHeaders.CLIENT_ID), header(record, MirrorHeaders.USERNAME), record.timestamp());
+                header(record, MirrorHeaders.CLIENT_ID), header(record, MirrorHeaders.USERNAME), record.timestamp(),
+                PropertyHeaders.read(record.headers()));
         return new QueuedMessage(message, message.qos(), packetId);
     }
 

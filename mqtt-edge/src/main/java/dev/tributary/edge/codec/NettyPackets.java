@@ -18,7 +18,12 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttSubAckMessage;
 import io.netty.handler.codec.mqtt.MqttSubAckPayload;
@@ -50,9 +55,9 @@ public final class NettyPackets {
             case PUBLISH:
                 return publish((MqttPublishMessage) message);
             case PUBACK:
-                return new Packet.PubAck(packetId(message));
+                return new Packet.PubAck(packetId(message), replyCode(message));
             case PUBREC:
-                return new Packet.PubRec(packetId(message));
+                return new Packet.PubRec(packetId(message), replyCode(message));
             case PUBREL:
                 return new Packet.PubRel(packetId(message));
             case PUBCOMP:
@@ -69,9 +74,10 @@ public final class NettyPackets {
             case PINGREQ:
                 return new Packet.PingReq();
             case DISCONNECT:
-                return new Packet.Disconnect();
+                return disconnect(message);
             default:
-                // CONNACK, SUBACK, UNSUBACK, PINGRESP only flow to clients; AUTH is MQTT 5
+                // CONNACK, SUBACK, UNSUBACK, PINGRESP only flow to clients; AUTH without an authentication
+                // method in CONNECT is a protocol error [MQTT-4.12.0-1], and we offer no method
                 throw new MalformedPacketException(type + " is not a packet a client sends");
         }
     }
@@ -102,7 +108,11 @@ public final class NettyPackets {
             if (vh.willQos() > 2) {
                 throw new MalformedPacketException("will QoS 3"); // [MQTT-3.1.2-14]
             }
-            will = new Packet.Will(payload.willTopic(), payload.willMessageInBytes(), vh.willQos(), vh.isWillRetain());
+            will = vh.version() == Packet.MQTT_5
+                    ? new Packet.Will(payload.willTopic(), payload.willMessageInBytes(), vh.willQos(), vh.isWillRetain(),
+                            NettyProperties.publish(payload.willProperties()).withoutAlias(),
+                            NettyProperties.willDelay(payload.willProperties()))
+                    : new Packet.Will(payload.willTopic(), payload.willMessageInBytes(), vh.willQos(), vh.isWillRetain());
         } else if (vh.willQos() != 0 || vh.isWillRetain()) {
             throw new MalformedPacketException("will QoS or retain without a will"); // [MQTT-3.1.2-13], [MQTT-3.1.2-15]
         }
@@ -111,7 +121,8 @@ public final class NettyPackets {
         }
         return new Packet.Connect(vh.version(), payload.clientIdentifier(), vh.isCleanSession(),
                 vh.keepAliveTimeSeconds(), vh.hasUserName() ? payload.userName() : null,
-                vh.hasPassword() ? payload.passwordInBytes() : null, will);
+                vh.hasPassword() ? payload.passwordInBytes() : null, will,
+                vh.version() == Packet.MQTT_5 ? NettyProperties.connect(vh.properties()) : null);
     }
 
     private static Packet.Publish publish(MqttPublishMessage message) throws MalformedPacketException {
@@ -122,7 +133,7 @@ public final class NettyPackets {
         byte[] payload = ByteBufUtil.getBytes(message.payload());
         int qos = header.qosLevel().value();
         return new Packet.Publish(vh.topicName(), payload, qos, header.isRetain(), header.isDup(),
-                qos == 0 ? 0 : vh.packetId());
+                qos == 0 ? 0 : vh.packetId(), NettyProperties.publish(vh.properties()));
     }
 
     private static Packet.Subscribe subscribe(MqttSubscribeMessage message) throws MalformedPacketException {
@@ -134,13 +145,38 @@ public final class NettyPackets {
             if (qos == MqttQoS.FAILURE) {
                 throw new MalformedPacketException("SUBSCRIBE with QoS 3"); // [MQTT-3.8.3-4]
             }
-            subscriptions.add(new Packet.Subscription(topic.topicName(), qos.value()));
+            MqttSubscriptionOption option = topic.option();
+            int retainHandling = option.retainHandling().value();
+            if (retainHandling > 2) {
+                throw new MalformedPacketException("retain handling 3"); // [MQTT-3.8.3-5] reserved
+            }
+            subscriptions.add(new Packet.Subscription(topic.topicName(), qos.value(), option.isNoLocal(),
+                    option.isRetainAsPublished(), retainHandling));
         }
-        return new Packet.Subscribe(message.idAndPropertiesVariableHeader().messageId(), subscriptions);
+        MqttProperties properties = message.idAndPropertiesVariableHeader().properties();
+        int subscriptionId = 0;
+        if (properties != null && properties.getProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()) != null) {
+            subscriptionId = (Integer) properties.getProperty(MqttProperties.MqttPropertyType.SUBSCRIPTION_IDENTIFIER.value()).value();
+            if (subscriptionId == 0) {
+                throw new MalformedPacketException("subscription identifier 0"); // [MQTT-3.8.2-2] 1 to 268,435,455
+            }
+        }
+        return new Packet.Subscribe(message.idAndPropertiesVariableHeader().messageId(), subscriptions, subscriptionId);
     }
 
     private static int packetId(MqttMessage message) {
         return ((MqttMessageIdVariableHeader) message.variableHeader()).messageId();
+    }
+
+    private static int replyCode(MqttMessage message) {
+        return message.variableHeader() instanceof MqttPubReplyMessageVariableHeader reply ? reply.reasonCode() & 0xFF : 0;
+    }
+
+    private static Packet.Disconnect disconnect(MqttMessage message) {
+        if (message.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader vh) {
+            return new Packet.Disconnect(vh.reasonCode() & 0xFF, NettyProperties.sessionExpiry(vh.properties()), null);
+        }
+        return new Packet.Disconnect();
     }
 
     private static void checkUtf8(String s) throws MalformedPacketException {
@@ -155,14 +191,16 @@ public final class NettyPackets {
         if (packet instanceof Packet.Publish p) {
             MqttQoS qos = MqttQoS.valueOf(p.qos());
             ByteBuf payload = Unpooled.wrappedBuffer(p.payload());
+            // the encoder writes properties to MQTT 5 clients only
             return new MqttPublishMessage(new MqttFixedHeader(MqttMessageType.PUBLISH, p.dup(), qos, p.retain(), 0),
-                    new MqttPublishVariableHeader(p.topic(), p.qos() == 0 ? -1 : p.packetId()), payload);
+                    new MqttPublishVariableHeader(p.topic(), p.qos() == 0 ? -1 : p.packetId(),
+                            NettyProperties.publish(p.properties())), payload);
         }
         if (packet instanceof Packet.PubAck p) {
-            return ack(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, p.packetId());
+            return reply(MqttMessageType.PUBACK, p.packetId(), p.reasonCode());
         }
         if (packet instanceof Packet.PubRec p) {
-            return ack(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, p.packetId());
+            return reply(MqttMessageType.PUBREC, p.packetId(), p.reasonCode());
         }
         if (packet instanceof Packet.PubRel p) {
             return ack(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, p.packetId()); // [MQTT-3.6.1-1]
@@ -171,14 +209,33 @@ public final class NettyPackets {
             return ack(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, p.packetId());
         }
         if (packet instanceof Packet.ConnAck p) {
+            if (p.properties() != null) {
+                return new MqttConnAckMessage(fixed(MqttMessageType.CONNACK, MqttQoS.AT_MOST_ONCE),
+                        new MqttConnAckVariableHeader(MqttConnectReturnCode.valueOf((byte) p.code().code(Packet.MQTT_5)),
+                                p.sessionPresent(), NettyProperties.connAck(p.properties())));
+            }
             return new MqttConnAckMessage(fixed(MqttMessageType.CONNACK, MqttQoS.AT_MOST_ONCE),
                     new MqttConnAckVariableHeader(returnCode(p.code()), p.sessionPresent()));
+        }
+        if (packet instanceof Packet.Disconnect p) {
+            // only ever sent to MQTT 5 clients [MQTT-3.14.0-1]
+            return new MqttMessage(fixed(MqttMessageType.DISCONNECT, MqttQoS.AT_MOST_ONCE),
+                    new MqttReasonCodeAndPropertiesVariableHeader((byte) p.reasonCode(),
+                            NettyProperties.reasonString(p.reasonString())));
         }
         if (packet instanceof Packet.SubAck p) {
             return new MqttSubAckMessage(fixed(MqttMessageType.SUBACK, MqttQoS.AT_MOST_ONCE),
                     MqttMessageIdVariableHeader.from(p.packetId()), new MqttSubAckPayload(p.codes()));
         }
         if (packet instanceof Packet.UnsubAck p) {
+            if (!p.codes().isEmpty()) {
+                short[] codes = new short[p.codes().size()];
+                for (int i = 0; i < codes.length; i++) {
+                    codes[i] = p.codes().get(i).shortValue();
+                }
+                return new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK, MqttQoS.AT_MOST_ONCE),
+                        MqttMessageIdVariableHeader.from(p.packetId()), new MqttUnsubAckPayload(codes));
+            }
             return new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK, MqttQoS.AT_MOST_ONCE),
                     MqttMessageIdVariableHeader.from(p.packetId()));
         }
@@ -186,6 +243,15 @@ public final class NettyPackets {
             return new MqttMessage(fixed(MqttMessageType.PINGRESP, MqttQoS.AT_MOST_ONCE));
         }
         throw new IllegalArgumentException(packet + " is not sent by a server");
+    }
+
+    /** PUBACK or PUBREC; a reason code other than success is written to MQTT 5 clients only (by the encoder). */
+    private static MqttMessage reply(MqttMessageType type, int packetId, int reasonCode) {
+        if (reasonCode == 0) {
+            return ack(type, MqttQoS.AT_MOST_ONCE, packetId);
+        }
+        return new MqttMessage(fixed(type, MqttQoS.AT_MOST_ONCE),
+                new MqttPubReplyMessageVariableHeader(packetId, (byte) reasonCode, MqttProperties.NO_PROPERTIES));
     }
 
     private static MqttMessage ack(MqttMessageType type, MqttQoS qos, int packetId) {

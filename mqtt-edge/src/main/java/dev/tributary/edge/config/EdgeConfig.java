@@ -51,6 +51,27 @@ public interface EdgeConfig {
 
     Cluster cluster();
 
+    Mqtt5 mqtt5();
+
+    /** What MQTT 5 clients are told in CONNACK and held to. */
+    interface Mqtt5 {
+        /** QoS 1/2 PUBLISH packets a client may have unacknowledged; one more gets DISCONNECT 0x93. */
+        @WithDefault("1000")
+        int receiveMaximum();
+
+        /** Topic aliases a client may set up per connection (0 turns aliases off); above gets DISCONNECT 0x94. */
+        @WithDefault("32")
+        int topicAliasMaximum();
+
+        /** Longest session expiry interval kept; a longer one asked for is cut to it and the client told. */
+        @WithDefault("1d")
+        Duration maxSessionExpiry();
+
+        /** Response Information for a client that asks for it; {@code {clientid}} is replaced; {@code none} sends none. */
+        @WithDefault("reply/{clientid}/")
+        String responseInformation();
+    }
+
     interface Mqtt {
         /** Interface of the MQTT TCP listener. */
         @WithDefault("127.0.0.1")

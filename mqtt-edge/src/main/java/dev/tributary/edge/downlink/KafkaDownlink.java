@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.PropertyHeaders;
 import dev.tributary.common.topic.TopicLimits;
 import dev.tributary.common.topic.Topics;
 import dev.tributary.edge.protocol.Broker;
@@ -124,7 +125,9 @@ public final class KafkaDownlink implements AutoCloseable {
         String retainHeader = header(record, MirrorHeaders.RETAIN);
         boolean retain = retainHeader == null ? settings.defaultRetain() : Boolean.parseBoolean(retainHeader);
         byte[] payload = record.value() == null ? new byte[0] : record.value();
-        broker.publishInternal(new Message(topic, payload, qos, retain, null, null, record.timestamp()));
+        // headers named as the mirror names MQTT 5 properties (mqtt.user.<name>, mqtt.content_type, ...) become them
+        broker.publishInternal(new Message(topic, payload, qos, retain, null, null, record.timestamp(),
+                PropertyHeaders.read(record.headers())));
         delivered.increment();
     }
 

@@ -95,6 +95,16 @@ public final class EdgeMetrics {
         droppedOffline.increment();
     }
 
+    /** A message not delivered to one subscriber for another reason (expired, too large for the client). */
+    public void droppedFor(String reason) {
+        registry.counter("tributary.mqtt.messages.dropped", "reason", reason).increment();
+    }
+
+    /** An MQTT 5 negative acknowledgement or server DISCONNECT, by packet and reason code (hex, e.g. 0x87). */
+    public void reasonCodeSent(String packet, int code) {
+        registry.counter("tributary.mqtt.reason.codes", "packet", packet, "code", String.format("0x%02X", code)).increment();
+    }
+
     public double receivedCount() {
         return received.sum();
     }

@@ -18,11 +18,17 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.ThrottlingQuotaExceededException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import dev.tributary.common.mirror.MirrorHeaders;
+import dev.tributary.edge.kafka.PropertyHeaders;
+import dev.tributary.edge.mqtt.ReasonCode;
 import dev.tributary.common.log.Untrusted;
 import dev.tributary.edge.metrics.EdgeMetrics;
 import dev.tributary.edge.mqtt.Footprint;
@@ -274,8 +280,25 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
             headers.add(MirrorHeaders.USERNAME, utf8(message.username()));
         }
         headers.add(MirrorHeaders.NODE, nodeId);
+        PropertyHeaders.add(headers, message.properties());
         return new ProducerRecord<>(rule.kafkaTopic(), null, message.acceptedAtMillis(),
                 key == null ? null : utf8(key), message.payload(), headers);
+    }
+
+    /**
+     * Why Kafka refused a record for good, as the MQTT 5 reason code an MQTT 5 publisher gets in its PUBACK or
+     * PUBREC: 0x87 when the edge may not write the topic, 0x97 for a quota or a record larger than Kafka takes,
+     * else 0x80.
+     */
+    static int reasonCode(Exception error) {
+        if (error instanceof AuthorizationException) {
+            return ReasonCode.NOT_AUTHORIZED;
+        }
+        if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+                || error instanceof ThrottlingQuotaExceededException) {
+            return ReasonCode.QUOTA_EXCEEDED;
+        }
+        return ReasonCode.UNSPECIFIED_ERROR;
     }
 
     private void sendLoop() {
@@ -326,7 +349,7 @@ public final class KafkaMirror implements PublishListener, AutoCloseable {
                 Untrusted.quote(new String(p.record.headers().lastHeader(MirrorHeaders.TOPIC).value(), StandardCharsets.UTF_8)),
                 error.toString());
         if (p.done != null) {
-            p.done.completeExceptionally(error);
+            p.done.completeExceptionally(new PublishListener.Refused(reasonCode(error), error.toString(), error));
         }
     }
 

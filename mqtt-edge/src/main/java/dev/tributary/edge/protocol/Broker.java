@@ -41,6 +41,7 @@ public final class Broker {
     private final EdgeMetrics metrics;
     private final ProtocolLimits limits;
     private final ClientLimits clientLimits;
+    private volatile Mqtt5Limits mqtt5Limits = Mqtt5Limits.DEFAULTS;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
 
     public Broker(SessionRegistry sessions, TopicTree tree, RetainedStore retained, PublishListener listener,
@@ -73,6 +74,20 @@ public final class Broker {
 
     void closed(Connection connection) {
         connections.remove(connection);
+    }
+
+    /**
+     * Ends the connection a new CONNECT of the same client id took the session from [MQTT-3.1.4-2]: on its own
+     * thread, so an MQTT 5 client is told why (DISCONNECT 0x8E) before it closes.
+     */
+    void takeOver(ClientLink previous) {
+        for (Connection connection : connections) {
+            if (connection.link() == previous) {
+                previous.execute(connection::sessionTakenOver);
+                return;
+            }
+        }
+        previous.close();
     }
 
     /**
@@ -179,7 +194,7 @@ public final class Broker {
         for (Map.Entry<String, Integer> match : tree.match(message.topic()).entrySet()) {
             Session session = sessions.get(match.getKey());
             if (session != null) {
-                CompletionStage<Void> done = session.deliver(routed, match.getValue(), routedFrom);
+                CompletionStage<Void> done = session.deliver(routed, match.getValue(), message.retain(), routedFrom);
                 if (offline) {
                     if (delivered == null) {
                         delivered = new HashSet<>();
@@ -217,6 +232,7 @@ public final class Broker {
      */
     public void closeIdle() {
         long now = System.nanoTime();
+        sessions.removeExpired(now);
         for (Connection connection : connections) {
             if (connection.idleAt(now)) {
                 connection.link().execute(connection::idle);
@@ -224,6 +240,15 @@ public final class Broker {
                 connection.link().execute(connection::resumeReadingIfRoom);
             }
         }
+    }
+
+    /** What MQTT 5 clients are told and held to (set once at start-up, before the listeners open). */
+    public void mqtt5Limits(Mqtt5Limits limits) {
+        this.mqtt5Limits = limits;
+    }
+
+    Mqtt5Limits mqtt5Limits() {
+        return mqtt5Limits;
     }
 
     /** Whether the mirror holds as many bytes as it may: publishers of QoS 1/2 are then held back. */

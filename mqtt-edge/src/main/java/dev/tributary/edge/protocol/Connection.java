@@ -23,6 +23,8 @@ import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.mqtt.Packet;
 import dev.tributary.edge.mqtt.ClientLink;
 import dev.tributary.edge.mqtt.Footprint;
+import dev.tributary.edge.mqtt.PublishProperties;
+import dev.tributary.edge.mqtt.ReasonCode;
 
 /**
  * The MQTT 3.1/3.1.1 state machine of one network connection: packets in, packets out through
@@ -50,6 +52,8 @@ public final class Connection {
         final int qos;
         final long bytes;
         volatile boolean ready; // set by the mirror's thread
+        /** MQTT 5 reason code of the PUBACK/PUBREC; success unless the message was refused. */
+        int reasonCode;
 
         PendingAck(int packetId, int qos, long bytes) {
             this.packetId = packetId;
@@ -79,12 +83,18 @@ public final class Connection {
     private volatile long lastPacketNanos = System.nanoTime();
     private volatile long idleLimitNanos;
     private String clientId;
+    /** The client id the node assigned to a CONNECT without one, or null. */
+    private String assignedClientId;
     private String username;
     private Packet.Will will;
     /** What the other nodes were told at CONNECT, handed back when the connection ends. */
     private Object presence;
     private Session session;
     private PublishCheck publishCheck;
+    /** What an MQTT 5 connection adds; null for 3.1/3.1.1. */
+    private ConnectionV5 v5;
+    /** Inbound QoS 1 PUBLISH packets not yet acknowledged: with the QoS 2 ones awaiting PUBREL, what Receive Maximum counts. */
+    private int pendingQos1;
 
     Connection(Broker broker, ClientLink link) {
         this.broker = broker;
@@ -155,7 +165,11 @@ public final class Connection {
             unsubscribe(unsubscribe);
         } else if (packet instanceof Packet.PingReq) {
             link.send(new Packet.PingResp()); // [MQTT-3.12.4-1]
-        } else if (packet instanceof Packet.Disconnect) {
+        } else if (packet instanceof Packet.Disconnect disconnect) {
+            if (v5 != null) {
+                disconnect5(disconnect);
+                return;
+            }
             will = null; // [MQTT-3.14.4-3] a DISCONNECT discards the will
             close("client disconnected", null);
         } else if (packet instanceof Packet.Connect) {
@@ -169,8 +183,11 @@ public final class Connection {
 
     private void connect(Packet.Connect connect) {
         ProtocolLimits limits = broker.limits();
-        if (connect.protocolLevel() != 3 && connect.protocolLevel() != 4) {
+        if (connect.protocolLevel() != 3 && connect.protocolLevel() != 4 && connect.protocolLevel() != Packet.MQTT_5) {
             refuse(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, "protocol level " + connect.protocolLevel()); // [MQTT-3.1.2-2]
+            return;
+        }
+        if (connect.protocolLevel() == Packet.MQTT_5 && !connect5(connect)) {
             return;
         }
         if (!broker.stateLoaded()) {
@@ -185,12 +202,13 @@ public final class Connection {
         String user = certificateUser != null ? certificateUser : connect.username();
         String id = connect.clientId() == null ? "" : connect.clientId();
         if (id.isEmpty()) {
-            if (!connect.cleanSession()) {
+            if (!connect.cleanSession() && v5 == null) {
                 refuse(ConnectCode.IDENTIFIER_REJECTED, "empty client id with a persistent session"); // [MQTT-3.1.3-8]
                 return;
             }
             // [MQTT-3.1.3-6]; a user's assigned id has the form a user may use (<username>-<suffix>)
             id = (user != null ? user + "-" : "auto-") + UUID.randomUUID();
+            assignedClientId = id; // told to an MQTT 5 client [MQTT-3.2.2-16]
         } else if (Topics.utf8Length(id) > limits.maxClientIdLength() || id.indexOf('\u0000') >= 0) {
             refuse(ConnectCode.IDENTIFIER_REJECTED, "client id longer than " + limits.maxClientIdLength() + " bytes or with U+0000");
             return;
@@ -199,6 +217,10 @@ public final class Connection {
             String problem = Topics.nameProblem(connect.will().topic(), limits.topics());
             if (problem != null) {
                 clientId = id;
+                if (v5 != null) {
+                    refuse(ConnectCode.TOPIC_NAME_INVALID, "invalid will topic: " + problem);
+                    return;
+                }
                 violation("invalid will topic: " + problem); // [MQTT-3.1.3-10]
                 return;
             }
@@ -232,8 +254,10 @@ public final class Connection {
         // the client's connection on any other node closes [MQTT-3.1.4-2]; told before the session is opened, as a
         // session that moves between nodes waits for that connection to hand it over
         presence = broker.otherNodes().clientConnected(clientId, username, connect.will(),
-                () -> link.execute(() -> close("connected to another node", "session_taken_over")));
-        var opened = broker.sessions().connectAsync(clientId, connect.cleanSession()).toCompletableFuture();
+                () -> link.execute(() -> takenOver("connected to another node", "session_taken_over")));
+        var opened = (v5 != null
+                ? broker.sessions().connect5Async(clientId, connect.cleanSession(), v5.sessionExpirySeconds)
+                : broker.sessions().connectAsync(clientId, connect.cleanSession())).toCompletableFuture();
         if (opened.isDone() && !opened.isCompletedExceptionally()) {
             sessionOpened(connect, opened.getNow(null), null);
         } else {
@@ -257,15 +281,16 @@ public final class Connection {
         if (attached.takenOver() != null) {
             LOG.debugf("client %s connected again from %s: closing its previous connection", Untrusted.quote(clientId), link.remoteAddress());
             broker.metrics().closed("session_taken_over");
-            attached.takenOver().close();
+            broker.takeOver(attached.takenOver());
         }
         session = attached.session();
+        sessionAttached5();
         publishCheck = broker.authorizer().publishCheck(clientId, username);
         will = connect.will();
         state = State.CONNECTED;
         broker.metrics().connectAccepted();
         // [MQTT-3.2.2-1] sessionPresent 0 for a clean session, [MQTT-3.2.2-2] else whether state was kept
-        link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent()));
+        link.send(new ConnAck(ConnectCode.ACCEPTED, attached.sessionPresent(), v5 == null ? null : connAckProperties(connect)));
         // [MQTT-3.1.2-24] closed after 1.5 × keep alive without a packet; 0 turns it off [MQTT-3.1.2-10]
         idleLimitNanos = connect.keepAliveSeconds() * 1_500_000_000L;
         session.attach(link, broker.authorizer().receiveCheck(clientId, username));
@@ -280,13 +305,21 @@ public final class Connection {
     private void refuse(ConnectCode code, String why) {
         LOG.debugf("refused CONNECT from %s: %s (%s)", link.remoteAddress(), why, code);
         broker.metrics().connectRefused(code.name().toLowerCase());
-        link.send(new ConnAck(code, false)); // [MQTT-3.2.2-4] sessionPresent 0 with a non-zero code
+        // [MQTT-3.2.2-4] sessionPresent 0 with a non-zero code; an MQTT 5 client gets the MQTT 5 code and why
+        link.send(new ConnAck(code, false, v5 == null ? null
+                : Packet.ConnAckProperties.refusal(v5.requested.requestProblemInformation() ? why : null)));
         close("connect refused", null);
     }
 
     // ---------------------------------------------------------------- PUBLISH
 
     private void publish(Packet.Publish publish) {
+        if (v5 != null) {
+            publish = publish5(publish);
+            if (publish == null) {
+                return;
+            }
+        }
         String problem = Topics.nameProblem(publish.topic(), broker.limits().topics());
         if (problem != null) {
             violation("PUBLISH topic: " + problem); // [MQTT-3.3.2-2], [MQTT-4.7.3-1]
@@ -297,9 +330,13 @@ public final class Connection {
             return;
         }
         Message message = new Message(publish.topic(), publish.payload(), publish.qos(), publish.retain(),
-                clientId, username, System.currentTimeMillis());
+                clientId, username, System.currentTimeMillis(), publish.properties());
         // A denied PUBLISH is acknowledged and dropped: MQTT 3.1.1 has no negative acknowledgement.
         boolean allowed = publishCheck.mayPublish(publish.topic());
+        if (!allowed && v5 != null) {
+            denied5(publish);
+            return;
+        }
         switch (publish.qos()) {
             case 0 -> {
                 if (allowed) {
@@ -374,7 +411,16 @@ public final class Connection {
      * [MQTT-4.6.0-2], whatever order the mirror completes them in.
      */
     private void acknowledgeWhenDone(int packetId, int qos, long bytes, CompletableFuture<Void> done) {
+        acknowledgeWhenDone(packetId, qos, bytes, done, ReasonCode.SUCCESS);
+    }
+
+    /** As above, with the MQTT 5 reason code the PUBACK/PUBREC is to carry. */
+    private void acknowledgeWhenDone(int packetId, int qos, long bytes, CompletableFuture<Void> done, int reasonCode) {
         PendingAck pending = new PendingAck(packetId, qos, bytes);
+        pending.reasonCode = reasonCode;
+        if (qos == 1) {
+            pendingQos1++;
+        }
         if (pendingAcks == null) {
             pendingAcks = new ArrayDeque<>(16);
         }
@@ -387,7 +433,13 @@ public final class Connection {
         }
         done.whenComplete((ok, error) -> {
             if (error != null) {
-                link.execute(() -> refusedByMirror(packetId, error));
+                link.execute(() -> {
+                    if (v5 != null) {
+                        refusedByMirror5(pending, error);
+                    } else {
+                        refusedByMirror(packetId, error);
+                    }
+                });
                 return;
             }
             pending.ready = true;
@@ -405,7 +457,16 @@ public final class Connection {
         while (state == State.CONNECTED && pendingAcks != null && !pendingAcks.isEmpty() && pendingAcks.peek().ready) {
             PendingAck ack = pendingAcks.poll();
             pendingAckBytes -= ack.bytes;
-            link.write(ack.qos == 1 ? new Packet.PubAck(ack.packetId) : new Packet.PubRec(ack.packetId));
+            if (ack.qos == 1) {
+                pendingQos1--;
+            }
+            link.write(ack.qos == 1 ? new Packet.PubAck(ack.packetId, ack.reasonCode) : new Packet.PubRec(ack.packetId, ack.reasonCode));
+            if (ack.reasonCode >= ReasonCode.UNSPECIFIED_ERROR) {
+                broker.metrics().reasonCodeSent(ack.qos == 1 ? "PUBACK" : "PUBREC", ack.reasonCode);
+                if (ack.qos == 2) {
+                    session.released(ack.packetId); // a PUBREC of 0x80 or more ends the exchange [MQTT-4.3.3-4 of MQTT 5]
+                }
+            }
             wrote = true;
         }
         if (wrote) {
@@ -443,13 +504,26 @@ public final class Connection {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < requested.size(); i++) {
             Packet.Subscription s = requested.get(i);
-            if (i >= maxFilters || Topics.filterProblem(s.filter(), broker.limits().topics()) != null || s.qos() < 0
-                    || s.qos() > 2 || !session.maySubscribe(s.filter())) {
-                codes[i] = Packet.SUBACK_FAILURE;
+            if (i >= maxFilters) {
+                codes[i] = subAckFailure(ReasonCode.QUOTA_EXCEEDED);
+            } else if (v5 != null && s.filter().startsWith("$share/")) {
+                codes[i] = ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // announced unavailable in CONNACK
+            } else if (Topics.filterProblem(s.filter(), broker.limits().topics()) != null || s.qos() < 0 || s.qos() > 2) {
+                codes[i] = subAckFailure(ReasonCode.TOPIC_FILTER_INVALID);
+            } else if (!session.maySubscribe(s.filter())) {
+                codes[i] = subAckFailure(ReasonCode.NOT_AUTHORIZED);
+                if (v5 != null) {
+                    LOG.infof("SUBSCRIBE of %s by %s denied by the ACL (0x87)", Untrusted.quote(s.filter()), Untrusted.quote(clientId));
+                }
             } else {
                 candidates.add(s);
                 positions.add(i);
             }
+        }
+        // what existed before decides Retain Handling 1 [MQTT-3.3.1-10]
+        boolean[] existed = new boolean[candidates.size()];
+        for (int k = 0; k < existed.length; k++) {
+            existed[k] = session.subscriptions().containsKey(candidates.get(k).filter());
         }
         // one call for the whole packet: a persistent session is saved once, not once per filter
         boolean[] added = broker.sessions().subscribe(session, candidates);
@@ -459,9 +533,15 @@ public final class Connection {
             Packet.Subscription s = candidates.get(k);
             if (added[k]) {
                 codes[positions.get(k)] = s.qos();
-                granted.add(s);
+                if (v5 != null) {
+                    session.v5().subscribed(s.filter(), s, subscribe.subscriptionId());
+                }
+                // [MQTT-3.3.1-9 .. 3.3.1-11 of MQTT 5] retain handling 1: only for a new subscription; 2: never
+                if (s.retainHandling() == 0 || (s.retainHandling() == 1 && !existed[k])) {
+                    granted.add(s);
+                }
             } else {
-                codes[positions.get(k)] = Packet.SUBACK_FAILURE;
+                codes[positions.get(k)] = subAckFailure(ReasonCode.QUOTA_EXCEEDED);
                 refused++;
             }
         }
@@ -484,8 +564,198 @@ public final class Connection {
             violation("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
             return;
         }
+        List<Integer> codes = List.of();
+        if (v5 != null) {
+            // [MQTT-3.11.3-1] one reason code per filter: success, or no subscription existed
+            Integer[] each = new Integer[unsubscribe.filters().size()];
+            for (int i = 0; i < each.length; i++) {
+                String filter = unsubscribe.filters().get(i);
+                each[i] = session.subscriptions().containsKey(filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
+                session.v5().unsubscribed(filter);
+            }
+            codes = List.of(each);
+        }
         broker.sessions().unsubscribe(session, unsubscribe.filters());
-        link.send(new Packet.UnsubAck(unsubscribe.packetId())); // [MQTT-3.10.4-4]
+        link.send(new Packet.UnsubAck(unsubscribe.packetId(), codes)); // [MQTT-3.10.4-4]
+    }
+
+    // ---------------------------------------------------------------- MQTT 5
+
+    /**
+     * Checks what an MQTT 5 CONNECT adds and sets up the connection's MQTT 5 state; false when it was refused.
+     * The session expiry interval is cut to the node's maximum (the CONNACK then says so [MQTT-3.2.2-12... ]).
+     */
+    private boolean connect5(Packet.Connect connect) {
+        Packet.ConnectProperties requested = connect.properties() == null ? Packet.ConnectProperties.DEFAULTS : connect.properties();
+        Mqtt5Limits limits = broker.mqtt5Limits();
+        v5 = new ConnectionV5(requested, Math.min(requested.sessionExpirySeconds(), limits.maxSessionExpirySeconds()),
+                limits.topicAliasMaximum());
+        if (requested.receiveMaximum() == 0) {
+            refuse(ConnectCode.PROTOCOL_ERROR, "receive maximum 0"); // a protocol error [MQTT-3.1.2.11.3]
+            return false;
+        }
+        if (requested.maximumPacketSize() == 0) {
+            refuse(ConnectCode.PROTOCOL_ERROR, "maximum packet size 0"); // a protocol error [MQTT-3.1.2.11.4]
+            return false;
+        }
+        if (requested.authenticationMethod() != null) {
+            // no enhanced authentication method is offered (yet): [MQTT-4.12.0-1] the server refuses the CONNECT
+            refuse(ConnectCode.BAD_AUTHENTICATION_METHOD, "authentication method "
+                    + Untrusted.quote(requested.authenticationMethod()) + " not supported");
+            return false;
+        }
+        return true;
+    }
+
+    /** Tells the session what this connection's client accepts (its MQTT 5 limits hold until the next connection). */
+    private void sessionAttached5() {
+        if (v5 != null) {
+            session.v5().connected(v5.requested.receiveMaximum(), v5.requested.maximumPacketSize(), v5.sessionExpirySeconds);
+        } else if (session.v5OrNull() != null) {
+            session.v5OrNull().connected(65_535, -1, 0); // a 3.1.1 client on a session an MQTT 5 one used
+        }
+    }
+
+    /** What an accepted MQTT 5 client is told [MQTT-3.2.2.3]: our limits, and the flags, truthfully. */
+    private Packet.ConnAckProperties connAckProperties(Packet.Connect connect) {
+        Mqtt5Limits limits = broker.mqtt5Limits();
+        long requested = v5.requested.sessionExpirySeconds();
+        return new Packet.ConnAckProperties(
+                v5.sessionExpirySeconds != requested ? v5.sessionExpirySeconds : -1, // [MQTT-3.2.2-13 .. ] only when cut
+                limits.receiveMaximum(),
+                -1, // maximum QoS: 2, so left out
+                true, // retain available
+                limits.maximumPacketSize(),
+                assignedClientId,
+                limits.topicAliasMaximum(),
+                null,
+                true, // wildcard subscriptions
+                true, // subscription identifiers
+                false, // shared subscriptions: not served yet
+                -1, // server keep alive: the client's is used
+                v5.requested.requestResponseInformation() ? limits.responseInformationFor(clientId) : null);
+    }
+
+    /**
+     * Resolves the topic alias and checks what MQTT 5 adds to a PUBLISH. Returns the PUBLISH to handle as a
+     * 3.1.1 one would be, or null when it was answered here (refused, or the connection closed).
+     */
+    private Packet.Publish publish5(Packet.Publish publish) {
+        PublishProperties p = publish.properties();
+        String topic;
+        try {
+            topic = v5.resolveTopic(publish.topic(), p.topicAlias());
+        } catch (ConnectionV5.Refused e) {
+            closeWith5(e.reasonCode, e.getMessage());
+            return null;
+        }
+        if (p.responseTopic() != null && Topics.nameProblem(p.responseTopic(), broker.limits().topics()) != null) {
+            closeWith5(ReasonCode.PROTOCOL_ERROR, "invalid response topic"); // [MQTT-3.3.2-14]
+            return null;
+        }
+        if (!p.subscriptionIds().isEmpty()) {
+            closeWith5(ReasonCode.PROTOCOL_ERROR, "subscription identifier in a PUBLISH from a client"); // [MQTT-3.3.4-6]
+            return null;
+        }
+        int receiveMaximum = broker.mqtt5Limits().receiveMaximum();
+        if (publish.qos() > 0 && !(publish.qos() == 2 && publish.dup())
+                && pendingQos1 + session.awaitingReleaseCount() >= receiveMaximum) {
+            // [MQTT-3.3.4-9 of MQTT 5] more unacknowledged QoS 1/2 PUBLISH packets than the Receive Maximum we announced
+            broker.metrics().limitExceeded("mqtt5.receive-maximum", "closing %s: more than %d QoS 1/2 messages unacknowledged",
+                    clientId, receiveMaximum);
+            closeWith5(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "receive maximum " + receiveMaximum + " exceeded");
+            return null;
+        }
+        if (p.payloadFormat() == 1 && !ConnectionV5.isUtf8(publish.payload())) {
+            // [MQTT-3.3.2-4] a payload said to be UTF-8 that is not: refused, not routed, not mirrored
+            LOG.infof("PUBLISH on %s from %s refused: payload format indicator 1 on a payload that is not UTF-8 (0x99)",
+                    Untrusted.quote(topic), Untrusted.quote(clientId));
+            if (publish.qos() == 0) {
+                closeWith5(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not UTF-8");
+            } else {
+                acknowledgeWhenDone(publish.packetId(), publish.qos(), 0, CompletableFuture.completedFuture(null),
+                        ReasonCode.PAYLOAD_FORMAT_INVALID);
+            }
+            return null;
+        }
+        return p.topicAlias() == 0 && topic.equals(publish.topic()) ? publish
+                : new Packet.Publish(topic, publish.payload(), publish.qos(), publish.retain(), publish.dup(),
+                        publish.packetId(), p.withoutAlias());
+    }
+
+    /** [MQTT-3.3.5 of MQTT 5] a PUBLISH the ACL denies: PUBACK or PUBREC 0x87 at QoS 1/2, nothing at QoS 0. */
+    private void denied5(Packet.Publish publish) {
+        LOG.debugf("PUBLISH on %s from %s denied by the ACL", Untrusted.quote(publish.topic()), Untrusted.quote(clientId));
+        if (publish.qos() > 0) {
+            acknowledgeWhenDone(publish.packetId(), publish.qos(), 0, CompletableFuture.completedFuture(null),
+                    ReasonCode.NOT_AUTHORIZED);
+        } else {
+            broker.metrics().reasonCodeSent("PUBLISH_QOS0_DENIED", ReasonCode.NOT_AUTHORIZED);
+        }
+    }
+
+    /**
+     * The mirror refused a message for good: an MQTT 5 publisher is told in its PUBACK/PUBREC (0x80, or the
+     * code the mirror gave, such as 0x97 quota exceeded) and stays connected; it knows the message is not in Kafka.
+     */
+    private void refusedByMirror5(PendingAck pending, Throwable error) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        int code = cause instanceof PublishListener.Refused refused ? refused.reasonCode() : ReasonCode.UNSPECIFIED_ERROR;
+        LOG.warnf("message %d from %s refused by the mirror, answered 0x%02X: %s", pending.packetId, Untrusted.quote(clientId),
+                code, cause.getMessage());
+        pending.reasonCode = code;
+        pending.ready = true;
+        flushAcks();
+    }
+
+    /** An MQTT 5 DISCONNECT: a new session expiry interval, and reason 0x04 keeps the will [MQTT-3.14.4-3]. */
+    private void disconnect5(Packet.Disconnect disconnect) {
+        if (disconnect.sessionExpirySeconds() >= 0) {
+            if (v5.requested.sessionExpirySeconds() == 0 && disconnect.sessionExpirySeconds() != 0) {
+                violation("DISCONNECT set a session expiry interval where CONNECT set 0"); // [MQTT-3.14.2-2]
+                return;
+            }
+            v5.sessionExpirySeconds = Math.min(disconnect.sessionExpirySeconds(), broker.mqtt5Limits().maxSessionExpirySeconds());
+            session.v5().expirySeconds(v5.sessionExpirySeconds);
+        }
+        if (disconnect.reasonCode() != ReasonCode.DISCONNECT_WITH_WILL) {
+            will = null;
+        }
+        close("client disconnected", null);
+    }
+
+    /** Before closing an MQTT 5 connection the server says why [MQTT-4.13.2-1 of MQTT 5]; nothing for 3.1.1. */
+    private void disconnectWith(int reasonCode, String reason) {
+        if (v5 == null || state != State.CONNECTED) {
+            return;
+        }
+        link.send(new Packet.Disconnect(reasonCode, -1, v5.requested.requestProblemInformation() ? reason : null));
+        broker.metrics().reasonCodeSent("DISCONNECT", reasonCode);
+    }
+
+    private void closeWith5(int reasonCode, String reason) {
+        LOG.infof("closing client %s (%s): %s (0x%02X)", Untrusted.quote(clientId), link.remoteAddress(), reason, reasonCode);
+        disconnectWith(reasonCode, reason);
+        close(reason, "protocol_violation");
+    }
+
+    /** The SUBACK code of a refused filter: MQTT 5's reason, or 0x80 for 3.1.1 (its only failure code). */
+    private int subAckFailure(int reasonCode) {
+        return v5 != null ? reasonCode : Packet.SUBACK_FAILURE;
+    }
+
+    /** The client id connected again (here or on another node): this connection ends, its will is due. */
+    private void takenOver(String reason, String metric) {
+        disconnectWith(ReasonCode.SESSION_TAKEN_OVER, reason);
+        close(reason, metric);
+    }
+
+    /** A new connection of the same client id took the session over; on this connection's thread. */
+    void sessionTakenOver() {
+        takenOver("session taken over by a new connection", null);
     }
 
     // ---------------------------------------------------------------- closing
@@ -497,6 +767,29 @@ public final class Connection {
         }
         LOG.infof("closing %s (%s): protocol violation: %s", clientId == null ? "a client" : "client " + Untrusted.quote(clientId),
                 link.remoteAddress(), reason);
+        disconnectWith(ReasonCode.PROTOCOL_ERROR, reason);
+        close(reason, "protocol_violation");
+    }
+
+    /** A packet the codec could not decode: as {@link #violation}, with MQTT 5's Malformed Packet (0x81). */
+    public void malformed(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.infof("closing %s (%s): malformed packet: %s", clientId == null ? "a client" : "client " + Untrusted.quote(clientId),
+                link.remoteAddress(), reason);
+        disconnectWith(ReasonCode.MALFORMED_PACKET, reason);
+        close(reason, "protocol_violation");
+    }
+
+    /** A packet over the size limit: as {@link #violation}, with MQTT 5's Packet Too Large (0x95). */
+    public void packetTooLarge(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.infof("closing %s (%s): %s", clientId == null ? "a client" : "client " + Untrusted.quote(clientId),
+                link.remoteAddress(), reason);
+        disconnectWith(ReasonCode.PACKET_TOO_LARGE, reason);
         close(reason, "protocol_violation");
     }
 
@@ -510,6 +803,7 @@ public final class Connection {
         }
         broker.metrics().limitExceeded(limit, "closing %s (%s): %s", clientId == null ? "a client" : "client " + clientId,
                 link.remoteAddress(), detail);
+        disconnectWith(ReasonCode.QUOTA_EXCEEDED, detail);
         close(detail, "limit_exceeded");
     }
 
@@ -556,6 +850,9 @@ public final class Connection {
         boolean connected = state == State.CONNECTED;
         LOG.debugf("closing %s: %s", clientId == null ? link.remoteAddress() : Untrusted.quote(clientId),
                 connected ? "keep alive expired" : "no CONNECT in time");
+        if (connected) {
+            disconnectWith(ReasonCode.KEEP_ALIVE_TIMEOUT, "keep alive expired"); // [MQTT-3.1.2-22 of MQTT 5]
+        }
         close(connected ? "keep alive expired" : "connect timeout", connected ? "keepalive_timeout" : "connect_timeout");
     }
 
@@ -566,13 +863,17 @@ public final class Connection {
     void closeIfUser(Predicate<String> user, String reason) {
         if (state == State.CONNECTED && username != null && user.test(username)) {
             LOG.infof("closing %s (user %s): %s", Untrusted.quote(clientId), Untrusted.quote(username), reason);
+            disconnectWith(ReasonCode.ADMINISTRATIVE_ACTION, reason);
             close(reason, "auth_revoked");
         }
     }
 
     /** The server closes the connection (shutdown, limits): the will is due. */
     public void serverClose(String reason) {
-        link.execute(() -> close(reason, "server_shutdown"));
+        link.execute(() -> {
+            disconnectWith(ReasonCode.SERVER_SHUTTING_DOWN, reason);
+            close(reason, "server_shutdown");
+        });
     }
 
     /** The network connection ended, whoever closed it. The will is published unless DISCONNECT discarded it. */
@@ -595,13 +896,17 @@ public final class Connection {
         if (wasConnected) {
             Packet.Will due = will;
             will = null;
-            broker.sessions().disconnected(session, link);
+            if (v5 != null) {
+                broker.sessions().disconnected(session, link, v5.sessionExpirySeconds);
+            } else {
+                broker.sessions().disconnected(session, link);
+            }
             broker.otherNodes().clientDisconnected(clientId, presence);
             if (due != null && broker.authorizer().mayPublish(clientId, username, due.topic())) {
                 // [MQTT-3.1.2-8] published when the connection closes without DISCONNECT; mirrored
                 // like any message the device published
                 broker.publish(new Message(due.topic(), due.payload(), due.qos(), due.retain(),
-                        clientId, username, System.currentTimeMillis()));
+                        clientId, username, System.currentTimeMillis(), due.properties()));
             }
         }
         broker.closed(this);

@@ -24,4 +24,22 @@ public interface PublishListener {
     default boolean isFull() {
         return false;
     }
+
+    /**
+     * How a listener says why it refused a message for good, as an MQTT 5 reason code (0x80 unspecified, 0x87
+     * not authorized, 0x97 quota exceeded, 0x99 payload format invalid): an MQTT 5 publisher gets it in its
+     * PUBACK/PUBREC. Any other failure is answered 0x80.
+     */
+    final class Refused extends RuntimeException {
+        private final int reasonCode;
+
+        public Refused(int reasonCode, String message, Throwable cause) {
+            super(message, cause);
+            this.reasonCode = reasonCode;
+        }
+
+        public int reasonCode() {
+            return reasonCode;
+        }
+    }
 }

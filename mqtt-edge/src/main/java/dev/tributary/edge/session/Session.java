@@ -18,6 +18,7 @@ import dev.tributary.edge.mqtt.ClientLink;
 import dev.tributary.edge.mqtt.Footprint;
 import dev.tributary.edge.mqtt.Message;
 import dev.tributary.edge.mqtt.Packet;
+import dev.tributary.edge.mqtt.PublishProperties;
 
 /**
  * The state MQTT keeps for one client id: its subscriptions, the QoS 1/2 messages sent to it and
@@ -101,6 +102,8 @@ public final class Session {
     private Map<Integer, CompletableFuture<Void>> inboundQos2;
     private ClientLink link;
     private int lastPacketId;
+    /** MQTT 5 state of the session; null while it only ever served 3.1/3.1.1 connections. */
+    private SessionV5 v5;
     private Mode mode = Mode.NORMAL;
     /** Live messages waiting behind the offline queue (REPLAYING); bounded like the queue. */
     private ArrayDeque<Held> heldLive;
@@ -205,8 +208,8 @@ public final class Session {
             InFlight f = entry.getValue();
             if (f.released) {
                 link.send(new Packet.PubRel(entry.getKey()));
-            } else if (mayReceive(f.delivery.message())) {
-                send(entry.getKey(), f.delivery, true);
+            } else if (mayReceive(f.delivery.message()) && send(entry.getKey(), f.delivery, true)) {
+                continue;
             } else {
                 entries.remove();
             }
@@ -228,17 +231,36 @@ public final class Session {
      * client may receive its topic.
      */
     public CompletionStage<Void> deliver(Message message, int grantedQos) {
-        return deliver(message, grantedQos, Long.MAX_VALUE);
+        return deliver(message, grantedQos, message.retain(), Long.MAX_VALUE);
     }
 
     /**
-     * As {@link #deliver(Message, int)}, for a message routed from {@code routedFrom}: another node's point in
-     * the shared session store ({@link Long#MAX_VALUE} for a message published on this node). The stage completes
+     * As {@link #deliver(Message, int)}; {@code publishedRetain} is the retain flag the message was published
+     * with, which an MQTT 5 subscription with Retain As Published passes on [MQTT-3.3.1-13].
+     */
+    public CompletionStage<Void> deliver(Message message, int grantedQos, boolean publishedRetain) {
+        return deliver(message, grantedQos, publishedRetain, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #deliver(Message, int, boolean)}, for a message routed from {@code routedFrom}: another node's point
+     * in the shared session store ({@link Long#MAX_VALUE} for a message published on this node). The stage completes
      * when the message is where it must be (at once, but for a session handed to its store).
      */
-    public synchronized CompletionStage<Void> deliver(Message message, int grantedQos, long routedFrom) {
+    public synchronized CompletionStage<Void> deliver(Message message, int grantedQos, boolean publishedRetain, long routedFrom) {
         if (!mayReceive(message)) {
             return DONE;
+        }
+        if (v5 != null && v5.hasOptions()) {
+            SessionV5.Match match = v5.match(message, subscriptions(), clientId, publishedRetain);
+            if (match == null) {
+                return DONE; // only No Local subscriptions matched the client's own message [MQTT-3.8.3-3]
+            }
+            message = match.message();
+            grantedQos = match.qos();
+        }
+        if (expired(message)) {
+            return DONE; // [MQTT-3.3.2-5]
         }
         int qos = Math.min(message.qos(), grantedQos);
         if (mode == Mode.HANDED_OFF) {
@@ -253,8 +275,11 @@ public final class Session {
             } else if (!link.isWritable()) {
                 metrics.droppedSlowConsumer();
             } else {
-                link.send(new Packet.Publish(message.topic(), message.payload(), 0, message.retain(), false, 0));
-                metrics.sent();
+                Packet.Publish publish = publishPacket(message, 0, false, 0);
+                if (publish != null) {
+                    link.send(publish);
+                    metrics.sent();
+                }
             }
             return DONE;
         }
@@ -271,11 +296,13 @@ public final class Session {
     }
 
     private void enqueueOrSend(Message message, int qos) {
-        if (link != null && queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
+        if (link != null && queue.isEmpty() && inflight.size() < window() && link.isWritable()) {
             Delivery delivery = new Delivery(message, qos, 0);
             int id = nextPacketId();
             inflight.put(id, new InFlight(delivery));
-            send(id, delivery, false);
+            if (!send(id, delivery, false)) {
+                inflight.remove(id);
+            }
             return;
         }
         long bytes = Footprint.of(message);
@@ -369,8 +396,8 @@ public final class Session {
             return false;
         }
         Message message = queued.message();
-        if (!mayReceive(message)) {
-            return true;
+        if (!mayReceive(message) || expired(message)) {
+            return true; // [MQTT-3.3.2-5] an expired message is not delivered
         }
         if (inflight == null) {
             inflight = new LinkedHashMap<>(4);
@@ -386,7 +413,7 @@ public final class Session {
             return true;
         }
         long bytes = Footprint.of(message);
-        if (link != null && queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
+        if (link != null && queue.isEmpty() && inflight.size() < window() && link.isWritable()) {
             Delivery delivery = new Delivery(message, queued.qos(), 0);
             int next = nextPacketId();
             inflight.put(next, new InFlight(delivery));
@@ -579,23 +606,85 @@ public final class Session {
     }
 
     private void drain() {
-        while (link != null && !queue.isEmpty() && inflight.size() < maxInflight && link.isWritable()) {
+        while (link != null && !queue.isEmpty() && inflight.size() < window() && link.isWritable()) {
             Delivery delivery = queue.poll();
             queuedBytes -= delivery.bytes();
             nodeQueued.release(delivery.bytes());
             if (!mayReceive(delivery.message())) {
                 continue;
             }
+            if (expired(delivery.message())) {
+                continue; // [MQTT-3.3.2-5] not delivered once its expiry interval has passed
+            }
             int id = nextPacketId();
             inflight.put(id, new InFlight(delivery));
-            send(id, delivery, false);
+            if (!send(id, delivery, false)) {
+                inflight.remove(id);
+            }
         }
     }
 
-    private void send(int packetId, Delivery delivery, boolean dup) {
+    /** False when the message was too large for the client: the caller frees its packet id. */
+    private boolean send(int packetId, Delivery delivery, boolean dup) {
         Message m = delivery.message();
-        link.send(new Packet.Publish(m.topic(), m.payload(), delivery.qos(), m.retain(), dup, packetId));
+        Packet.Publish publish = publishPacket(m, delivery.qos(), dup, packetId);
+        if (publish == null) {
+            return false;
+        }
+        link.send(publish);
         metrics.sent();
+        return true;
+    }
+
+    /**
+     * The PUBLISH for the current connection: the MQTT 5 properties with what is left of the expiry interval
+     * [MQTT-3.3.2-6]; null (dropped and counted) when it is larger than the client's Maximum Packet Size
+     * [MQTT-3.1.2-24].
+     */
+    private Packet.Publish publishPacket(Message m, int qos, boolean dup, int packetId) {
+        PublishProperties properties = m.properties();
+        if (properties != PublishProperties.NONE) {
+            long remaining = m.remainingExpirySeconds(System.currentTimeMillis());
+            if (remaining != properties.messageExpirySeconds() || properties.topicAlias() != 0) {
+                properties = properties.forDelivery(remaining, properties.subscriptionIds());
+            }
+        }
+        Packet.Publish publish = new Packet.Publish(m.topic(), m.payload(), qos, m.retain(), dup, packetId, properties);
+        if (v5 != null && v5.tooLarge(publish)) {
+            metrics.droppedFor("packet_too_large");
+            metrics.limitExceeded("client.maximum-packet-size", "message on %s for %s dropped: larger than the %d bytes"
+                    + " the client accepts", m.topic(), clientId, v5.clientMaximumPacketSize());
+            return null;
+        }
+        return publish;
+    }
+
+    private boolean expired(Message message) {
+        if (message.properties().messageExpirySeconds() < 0 || !message.expiredAt(System.currentTimeMillis())) {
+            return false;
+        }
+        metrics.droppedFor("expired");
+        return true;
+    }
+
+    /** Unacknowledged QoS 1/2 messages the client may have: ours, or fewer if its Receive Maximum says so. */
+    private int window() {
+        return v5 == null ? maxInflight : Math.min(maxInflight, v5.clientReceiveMaximum());
+    }
+
+    // ---------------------------------------------------------------- MQTT 5
+
+    /** The MQTT 5 state of the session, created for the first MQTT 5 connection. */
+    public synchronized SessionV5 v5() {
+        if (v5 == null) {
+            v5 = new SessionV5();
+        }
+        return v5;
+    }
+
+    /** The MQTT 5 state, or null when no MQTT 5 connection has used the session. */
+    public synchronized SessionV5 v5OrNull() {
+        return v5;
     }
 
     /** Packet ids 1..65535 [MQTT-2.3.1-1], skipping ids still in flight. */

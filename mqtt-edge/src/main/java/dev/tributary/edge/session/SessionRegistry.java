@@ -39,6 +39,11 @@ public final class SessionRegistry {
     private final EdgeMetrics metrics;
     private final SessionLimits limits;
     private final ByteBudget queued;
+    /** Offline MQTT 5 sessions with a finite expiry interval, by client id: removed when it has passed. */
+    private final ConcurrentHashMap<String, Expiry> expiring = new ConcurrentHashMap<>();
+
+    private record Expiry(Session session, long deadlineNanos) {
+    }
 
     public SessionRegistry(TopicTree tree, SessionStore store, EdgeMetrics metrics, int maxInflight, int maxQueued) {
         this(tree, store, metrics, SessionLimits.of(maxInflight, maxQueued), ByteBudget.unlimited());
@@ -58,6 +63,7 @@ public final class SessionRegistry {
      * the client id is unbound and returned, for the caller to close [MQTT-3.1.4-2].
      */
     public synchronized Attached connect(String clientId, boolean cleanSession) {
+        expiring.remove(clientId); // a session resumed by any connection no longer expires
         Session existing = sessions.get(clientId);
         ClientLink previous = null;
         if (existing != null) {
@@ -266,6 +272,116 @@ public final class SessionRegistry {
         }
         if (!session.cleanSession()) {
             store.save(session.clientId(), session.subscriptions());
+        }
+    }
+
+    // ---------------------------------------------------------------- MQTT 5
+
+    /**
+     * Finds or creates the session for an MQTT 5 CONNECT: Clean Start discards an existing session
+     * [MQTT-3.1.2-4]; otherwise an existing persistent one is resumed [MQTT-3.1.2-5]. A session with an
+     * expiry interval of 0 still ends when its connection closes ({@link #disconnected(Session, ClientLink, long)}).
+     */
+    public synchronized Attached connect5(String clientId, boolean cleanStart, long expirySeconds) {
+        expiring.remove(clientId);
+        if (!cleanStart) {
+            return connect(clientId, false);
+        }
+        if (expirySeconds == 0) {
+            return connect(clientId, true);
+        }
+        ClientLink previous = null;
+        Session existing = sessions.remove(clientId);
+        if (existing != null) {
+            previous = existing.link();
+            if (previous != null) {
+                existing.detach(previous);
+            }
+            discard(existing);
+        }
+        store.remove(clientId);
+        Attached attached = connect(clientId, false);
+        return new Attached(attached.session(), false, previous);
+    }
+
+    /**
+     * As {@link #connect5}, for any store (see {@link #connectAsync}). With a shared store, Clean Start with an expiry
+     * interval first removes what is stored [MQTT-3.1.2-4], then opens a new persistent session.
+     */
+    public CompletionStage<Attached> connect5Async(String clientId, boolean cleanStart, long expirySeconds) {
+        if (!store.shared()) {
+            return CompletableFuture.completedFuture(connect5(clientId, cleanStart, expirySeconds));
+        }
+        expiring.remove(clientId);
+        if (!cleanStart || expirySeconds == 0) {
+            return connectAsync(clientId, cleanStart);
+        }
+        ClientLink previous = null;
+        synchronized (this) {
+            Session existing = sessions.get(clientId);
+            if (existing != null && !existing.handedOff()) {
+                previous = existing.link();
+                if (previous != null) {
+                    existing.detach(previous);
+                }
+                discard(existing);
+                sessions.remove(clientId);
+            }
+        }
+        ClientLink takenOver = previous;
+        return store.open(clientId, true)
+                .thenCompose(none -> connectAsync(clientId, false))
+                .thenApply(a -> new Attached(a.session(), false, a.takenOver() != null ? a.takenOver() : takenOver));
+    }
+
+    /**
+     * The MQTT 5 connection {@code link} of {@code session} ended: the session ends now when its expiry
+     * interval is 0 [MQTT-3.1.2-10 of MQTT 5], else when the interval has passed without a new connection.
+     */
+    public synchronized void disconnected(Session session, ClientLink link, long expirySeconds) {
+        if (!session.detach(link) || sessions.get(session.clientId()) != session) {
+            return;
+        }
+        if (session.cleanSession() || expirySeconds == 0) {
+            end(session);
+        } else if (store.shared()) {
+            // kept in the shared store until a Clean Start; an expiry by time is not counted there yet
+            handOff(session);
+        } else if (expirySeconds < SessionV5.NEVER) {
+            expiring.put(session.clientId(), new Expiry(session, System.nanoTime() + expirySeconds * 1_000_000_000L));
+        }
+    }
+
+    /** Removes the offline sessions whose expiry interval has passed; returns how many. */
+    public int removeExpired(long nowNanos) {
+        if (expiring.isEmpty()) {
+            return 0;
+        }
+        int removed = 0;
+        for (Expiry e : expiring.values()) {
+            if (nowNanos - e.deadlineNanos() >= 0) {
+                synchronized (this) {
+                    if (expiring.remove(e.session().clientId(), e) && sessions.get(e.session().clientId()) == e.session()
+                            && !e.session().isOnline()) {
+                        end(e.session());
+                        removed++;
+                    }
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Offline sessions waiting for their expiry (tests, metrics). */
+    public int expiringCount() {
+        return expiring.size();
+    }
+
+    private void end(Session session) {
+        discard(session);
+        sessions.remove(session.clientId());
+        if (!session.cleanSession()) {
+            store.remove(session.clientId());
         }
     }
 

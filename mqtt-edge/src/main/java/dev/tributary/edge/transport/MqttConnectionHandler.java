@@ -115,16 +115,16 @@ final class MqttConnectionHandler extends SimpleChannelInboundHandler<MqttMessag
             } else if (cause instanceof MqttIdentifierRejectedException) {
                 connection.identifierRejected(String.valueOf(cause.getMessage()));
             } else if (cause instanceof TooLongFrameException) {
-                connection.violation("packet too large: " + cause.getMessage());
+                connection.packetTooLarge("packet too large: " + cause.getMessage());
             } else {
-                connection.violation("malformed packet: " + cause.getMessage());
+                connection.malformed("malformed packet: " + cause.getMessage());
             }
             return;
         }
         try {
             connection.received(NettyPackets.fromNetty(message));
         } catch (MalformedPacketException e) {
-            connection.violation(e.getMessage());
+            connection.malformed(e.getMessage());
         }
     }
 

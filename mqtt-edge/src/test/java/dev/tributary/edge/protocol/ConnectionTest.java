@@ -55,7 +55,7 @@ class ConnectionTest {
     @Test
     void unsupportedProtocolLevel_getsReturnCode1AndClose_MQTT_3_1_2_2() {
         RecordingLink link = new RecordingLink();
-        broker.open(link).received(new Packet.Connect(5, "c", true, 60, null, null, null));
+        broker.open(link).received(new Packet.Connect(6, "c", true, 60, null, null, null));
         assertThat(link.sent).containsExactly(new ConnAck(ConnectCode.UNACCEPTABLE_PROTOCOL_VERSION, false));
         assertThat(link.closed).isTrue();
     }

@@ -26,6 +26,8 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 
 import dev.tributary.common.mirror.MirrorHeaders;
 import dev.tributary.edge.EdgeNode;
@@ -115,6 +117,19 @@ class TlsIT {
                 .buildBlocking();
         client.connect();
         client.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("{}".getBytes()).send();
+        client.disconnect();
+        assertThat(usernameOfMirroredRecord(vehicle)).isEqualTo(TlsProfile.CLIENT_CN);
+    }
+
+    @Test
+    void mqtt5ClientWithACertificate_connectsOverTls_andItsUserPropertiesReachKafka() throws Exception {
+        String vehicle = "tls5-" + UUID.randomUUID().toString().substring(0, 8);
+        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().serverHost("127.0.0.1")
+                .sslConfig().trustManagerFactory(certs.trustManagerFactory()).keyManagerFactory(certs.clientKeyManagerFactory())
+                .applySslConfig().identifier(vehicle).serverPort(node.server().tlsPort()).buildBlocking();
+        assertThat(client.connect().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+        client.publishWith().topic("fleet/" + vehicle + "/telemetry").qos(MqttQos.AT_LEAST_ONCE).payload("{}".getBytes())
+                .userProperties().add("over", "tls").applyUserProperties().send();
         client.disconnect();
         assertThat(usernameOfMirroredRecord(vehicle)).isEqualTo(TlsProfile.CLIENT_CN);
     }
