@@ -2,9 +2,6 @@ package dev.tributary.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +18,6 @@ public final class IngestProcess implements AutoCloseable {
 
     /** The name of the connector's readiness check of its transactional loop. */
     public static final String READINESS_CHECK = "ingest transactions";
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ServiceProcess process;
     private final int httpPort;
@@ -69,19 +64,12 @@ public final class IngestProcess implements AutoCloseable {
 
     /** The text of its /q/metrics. */
     public String metrics() throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return PrometheusScrape.text(httpPort);
     }
 
-    /** The value of the Prometheus sample that starts with {@code series} (e.g. a name with its labels), 0 if absent. */
+    /** The sum of the Prometheus samples whose line starts with {@code series}, 0 if absent. */
     public double metric(String series) throws IOException, InterruptedException {
-        double sum = 0;
-        for (String line : metrics().split("\n")) {
-            if (line.startsWith(series)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return PrometheusScrape.sum(httpPort, series);
     }
 
     public int httpPort() {
