@@ -26,8 +26,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Interop with Eclipse Paho, the clients many device fleets and gateways are written with: Paho Java (v3 API) and
- * Debian's Paho Python (python3-paho-mqtt), each over a real socket to the edge.
+ * Interop with Eclipse Paho, the clients many device fleets and gateways are written with: Paho Java (the v3 API for
+ * MQTT 3.1.1, the v5 API for MQTT 5) and Debian's Paho Python (python3-paho-mqtt), each over a real socket to the edge.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -129,6 +129,84 @@ class PahoClientsIT {
                 "sub " + prefix + "/q0 0 0 hello 0",
                 "sub " + prefix + "/q1 1 0 hello 1",
                 "sub " + prefix + "/q2 2 0 hello 2"); // [MQTT-3.3.1-9] retain 0 to subscribers that were there already
+    }
+
+    /** A Paho Java MQTT 5 client that records what it receives as "topic qos user-properties content-type payload". */
+    private org.eclipse.paho.mqttv5.client.MqttClient paho5(String clientId, List<String> received) throws Exception {
+        var client = new org.eclipse.paho.mqttv5.client.MqttClient(url(), clientId,
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        client.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
+            @Override
+            public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+            }
+
+            @Override
+            public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage message) {
+                var p = message.getProperties();
+                String users = p == null || p.getUserProperties() == null ? "[]"
+                        : p.getUserProperties().stream().map(u -> u.getKey() + "=" + u.getValue()).toList().toString();
+                received.add(topic + " " + message.getQos() + " " + users + " " + (p == null ? null : p.getContentType()) + " "
+                        + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+            }
+        });
+        var options = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(false);
+        client.connect(options);
+        return client;
+    }
+
+    @Test
+    void pahoJavaMqtt5_getsUserPropertiesAndContentTypeInOrder_andNoLocalKeepsItsOwnMessagesAway() throws Exception {
+        String prefix = "paho-v5/" + UUID.randomUUID();
+        List<String> received = new CopyOnWriteArrayList<>();
+        var client = paho5("paho5-" + UUID.randomUUID(), received);
+        var all = new org.eclipse.paho.mqttv5.common.MqttSubscription(prefix + "/all/#", 2);
+        var others = new org.eclipse.paho.mqttv5.common.MqttSubscription(prefix + "/others/#", 2);
+        others.setNoLocal(true);
+        assertThat(client.subscribe(new org.eclipse.paho.mqttv5.common.MqttSubscription[] { all, others }).getGrantedQos())
+                .containsExactly(2, 2);
+        for (int qos = 0; qos <= 2; qos++) {
+            var properties = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+            properties.setUserProperties(List.of(new org.eclipse.paho.mqttv5.common.packet.UserProperty("site", "north"),
+                    new org.eclipse.paho.mqttv5.common.packet.UserProperty("site", "south")));
+            properties.setContentType("text/plain");
+            client.publish(prefix + "/all/q" + qos, new org.eclipse.paho.mqttv5.common.MqttMessage(
+                    ("hello " + qos).getBytes(StandardCharsets.UTF_8), qos, false, properties));
+        }
+        client.publish(prefix + "/others/mine", new org.eclipse.paho.mqttv5.common.MqttMessage("own".getBytes(StandardCharsets.UTF_8), 1,
+                false, new org.eclipse.paho.mqttv5.common.packet.MqttProperties()));
+        var other = paho5("paho5-other-" + UUID.randomUUID(), new CopyOnWriteArrayList<>());
+        other.publish(prefix + "/others/theirs", new org.eclipse.paho.mqttv5.common.MqttMessage("theirs".getBytes(StandardCharsets.UTF_8), 1,
+                false, new org.eclipse.paho.mqttv5.common.packet.MqttProperties()));
+        awaitSize(received, 4);
+        // [MQTT-3.3.2-17], [MQTT-3.3.2-18] user properties passed on unaltered and in order; [MQTT-3.3.2-20] content type
+        // passed on; [MQTT-3.8.3-3] No Local: its own message on the No Local subscription is not sent back
+        assertThat(received).containsExactly(
+                prefix + "/all/q0 0 [site=north, site=south] text/plain hello 0",
+                prefix + "/all/q1 1 [site=north, site=south] text/plain hello 1",
+                prefix + "/all/q2 2 [site=north, site=south] text/plain hello 2",
+                prefix + "/others/theirs 1 [] null theirs");
+        other.disconnect();
+        other.close();
+        client.disconnect();
+        client.close();
     }
 
     private static void awaitSize(List<String> list, int size) throws InterruptedException {
