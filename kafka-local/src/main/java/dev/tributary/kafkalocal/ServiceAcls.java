@@ -23,8 +23,8 @@ public final class ServiceAcls {
     public static final String EDGE_DOWNLINK_GROUP_PREFIX = "tributary-edge-downlink-";
     /** The topics through which edges form one broker: interest and each node's inbox (the edge's defaults). */
     public static final String EDGE_CLUSTER_TOPIC_PREFIX = "tributary.cluster.";
-    /** The retained messages every edge serves (the edge's default). */
-    public static final String EDGE_RETAINED_TOPIC = "tributary.state.retained";
+    /** The state the edges share: retained messages, persistent sessions and their offline queue (the edge's defaults). */
+    public static final String EDGE_STATE_TOPIC_PREFIX = "tributary.state.";
 
     private ServiceAcls() {
     }
@@ -44,7 +44,8 @@ public final class ServiceAcls {
     /**
      * mqtt-edge: reads the auth topic (assigned, no group); writes the mirror topics; reads the
      * downlink topic in its own consumer group per node; reads and writes the topics through which
-     * the edges form one broker (the interest topic, every node's inbox, the retained topic; no group);
+     * the edges form one broker (the interest topic, every node's inbox, the retained, sessions and queue topics;
+     * no group);
      * creates its topics at start-up (drop those CREATE rules and set
      * {@code tributary.edge.mirror.topics.create=false} when an operator creates the topics).
      */
@@ -63,7 +64,8 @@ public final class ServiceAcls {
         for (AclOperation operation : List.of(AclOperation.READ, AclOperation.WRITE, AclOperation.CREATE)) {
             acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, EDGE_CLUSTER_TOPIC_PREFIX, PatternType.PREFIXED),
                     allow(principal, operation)));
-            acls.add(topic(EDGE_RETAINED_TOPIC, principal, operation));
+            acls.add(new AclBinding(new ResourcePattern(ResourceType.TOPIC, EDGE_STATE_TOPIC_PREFIX, PatternType.PREFIXED),
+                    allow(principal, operation)));
         }
         return acls;
     }
