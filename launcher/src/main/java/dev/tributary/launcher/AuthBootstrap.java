@@ -25,7 +25,7 @@ import dev.tributary.common.io.AtomicFiles;
 /**
  * What a fresh local platform needs so that authentication can be on from the first start, done through
  * auth-service's admin API like an operator would: the default ACL (each vehicle its own
- * {@code fleet/<id>/#}, dashboard users read everything and send commands), one device per simulated
+ * {@code fleet/<id>/#}, dashboard users read everything, {@code $SYS} included, and send commands), one device per simulated
  * vehicle, and an {@code operator} dashboard user. Credentials are kept under {@code <data>/auth}
  * (owner-only files), so a restart reuses them.
  */
@@ -36,6 +36,7 @@ final class AuthBootstrap {
     private static final String DEFAULT_ACL = """
             [{"who":"any","topicFilter":"fleet/${username}/#","action":"both","allow":true},
              {"who":"group","name":"dashboard","topicFilter":"#","action":"subscribe","allow":true},
+             {"who":"group","name":"dashboard","topicFilter":"$SYS/#","action":"subscribe","allow":true},
              {"who":"group","name":"dashboard","topicFilter":"fleet/+/commands","action":"publish","allow":true}]""";
 
     private final String authUrl;
